@@ -1,0 +1,56 @@
+"""LangChain adapter: the engine's retriever and reader as a runnable chain.
+
+>>> chain = build_chain(Engine())                                      # doctest: +SKIP
+>>> chain.invoke("How many Azerbaijani students study in Russia?").text  # doctest: +SKIP
+'About 11,000'
+
+``invoke``, ``batch`` and ``stream`` all work; the chain composes with any LangChain
+runnable. LangChain stays in this file: the rest of `qa` uses its own types.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from langchain_core.runnables import Runnable, RunnableLambda, RunnableParallel, RunnablePassthrough
+
+from qa.question import validate_question
+from qa.retrieve import Filters, Passage
+from qa.types import Answer
+
+
+class ParagraphRetriever(BaseRetriever):
+    """A LangChain retriever over the Chroma store: hybrid search, whole paragraphs."""
+
+    engine: Any
+    k: int = 8
+    filters: dict | None = None
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        passages = self.engine.retriever.retrieve(query, n=self.k, filters=Filters.of(self.filters))
+        return [to_document(p) for p in passages]
+
+
+def to_document(p: Passage) -> Document:
+    return Document(page_content=p.text, id=p.id, metadata={**p.meta, "score": p.score, "dense": p.dense})
+
+
+def to_passage(doc: Document) -> Passage:
+    meta = dict(doc.metadata)
+    score, dense = meta.pop("score", 0.0), meta.pop("dense", 0.0)
+    return Passage(doc.id or meta.get("para_id", ""), doc.page_content, meta, score, dense)
+
+
+def build_chain(engine, *, k: int | None = None, filters: dict | None = None) -> Runnable:
+    """question → ParagraphRetriever → reader → `Answer`."""
+    k = k or engine.settings.k
+    retriever = ParagraphRetriever(engine=engine, k=max(k, engine.settings.read_passages), filters=filters)
+
+    def read(inputs: dict) -> Answer:
+        return engine.reader.read(inputs["question"], [to_passage(d) for d in inputs["docs"]], k=k)
+
+    check = RunnableLambda(lambda q: validate_question(q, engine.settings.max_question_chars))
+    return check | RunnableParallel(question=RunnablePassthrough(), docs=retriever) | RunnableLambda(read)

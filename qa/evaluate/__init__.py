@@ -1,0 +1,1 @@
+"""Scoring answers against gold question sets: `qa eval`."""

@@ -1,0 +1,82 @@
+"""`qa eval --report DIR`: report.md, report.json and PNG charts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def metrics_table(m: dict) -> str:
+    a, u, r = m["answerable"], m["unanswerable"], m["retrieval"]
+    rows = [
+        ("questions", m["n"]),
+        ("exact match (all)", f"{m['exact_match']:.3f}"),
+        ("F1 (all)", f"{m['f1']:.3f}"),
+        (f"answerable: EM / F1 (n={a['n']})", f"{a['exact_match']:.3f} / {a['f1']:.3f}"),
+        ("answerable: false abstention", f"{a['false_abstention']:.3f}"),
+        (f"unanswerable: abstention accuracy (n={u['n']})", f"{u['abstention_accuracy']:.3f}"),
+        (f"retrieval recall@1 / @5 / @{r['k']} (n={r['n']})", f"{r['recall@1']:.3f} / {r['recall@5']:.3f} / {r['recall@k']:.3f}"),
+        ("retrieval MRR", f"{r['mrr']:.3f}"),
+        ("citation precision", f"{m['citation_precision']:.3f}"),
+        ("quotes verbatim", f"{m['quotes_verbatim']:.3f}"),
+        ("latency p50 / p95 (ms)", f"{m['latency_ms']['p50']:.0f} / {m['latency_ms']['p95']:.0f}"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
+
+
+def write_report(m: dict, folder: Path, title: str = "") -> None:
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "report.json").write_text(json.dumps(m, indent=2, ensure_ascii=False))
+    _charts(m, folder)
+    failing = [q for q in m["questions"] if not q["passed"]]
+    lines = [f"# Evaluation report{': ' + title if title else ''}", "", "| metric | value |", "|---|---|"]
+    for row in metrics_table(m).splitlines():
+        key, _, value = row.rpartition("  ")
+        lines.append(f"| {key.strip()} | {value.strip()} |")
+    lines += ["", "![metrics](metrics.png)", "", "![latency](latency.png)", "",
+              f"## Failing questions ({len(failing)} of {m['n']})", "",
+              "| id | question | expected | got | cited source |", "|---|---|---|---|---|"]
+    for q in failing:
+        expected = " / ".join(q["answers"]) or "(abstain)"
+        got = "(abstained)" if q["abstained"] else q["prediction"]
+        lines.append(f"| {q['id']} | {_cell(q['question'])} | {_cell(expected)} | {_cell(got)} | {_cell(q['source'])} |")
+    (folder / "report.md").write_text("\n".join(lines) + "\n")
+
+
+def _cell(text: str) -> str:
+    text = text.replace("|", "\\|").replace("\n", " ")
+    return text if len(text) <= 160 else text[:157] + "…"
+
+
+def _charts(m: dict, folder: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = ["EM", "F1", "answerable F1", "abstention acc.", "recall@1", "recall@5", "MRR", "citation prec."]
+    values = [m["exact_match"], m["f1"], m["answerable"]["f1"], m["unanswerable"]["abstention_accuracy"],
+              m["retrieval"]["recall@1"], m["retrieval"]["recall@5"], m["retrieval"]["mrr"], m["citation_precision"]]
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    bars = ax.bar(names, values, color="#3b6ea5")
+    ax.set_ylim(0, 1)
+    ax.bar_label(bars, fmt="%.2f")
+    ax.set_title("Answer and retrieval quality")
+    plt.setp(ax.get_xticklabels(), rotation=20, ha="right")
+    fig.tight_layout()
+    fig.savefig(folder / "metrics.png", dpi=100)
+    plt.close(fig)
+
+    lat = [q["latency_ms"] for q in m["questions"]]
+    fig, ax = plt.subplots(figsize=(8, 3))
+    ax.hist(lat, bins=30, color="#a5553b")
+    for q, style in (("p50", "--"), ("p95", ":")):
+        ax.axvline(m["latency_ms"][q], color="black", linestyle=style, label=f"{q} {m['latency_ms'][q]:.0f} ms")
+    ax.set_xlabel("ms per question")
+    ax.set_title("Answer latency")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(folder / "latency.png", dpi=100)
+    plt.close(fig)

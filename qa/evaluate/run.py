@@ -1,0 +1,137 @@
+"""Run a gold set through the same `Engine.answer()` everyone uses, and score it."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from qa.errors import QAError
+from qa.evaluate.gold import GoldQuestion, load_gold
+from qa.evaluate.metrics import first_relevant_rank, is_relevant, percentile, score_answer
+from qa.settings import Settings
+
+
+@dataclass
+class QuestionResult:
+    id: str
+    question: str
+    answers: list[str]
+    prediction: str
+    abstained: bool
+    confidence: float
+    exact_match: float
+    f1: float
+    rank: int | None          # first relevant retrieved passage, 1-based; None if not retrieved
+    cited_relevant: bool | None
+    quotes_verbatim: bool
+    source: str
+    latency_ms: float
+    passed: bool
+    has_evidence: bool = False
+    error: str = ""
+
+
+def evaluate(engine, gold: list[GoldQuestion], k: int = 5, progress: bool = False) -> dict:
+    """Metrics plus a per-question list, as `qa eval --json` prints them."""
+    depth = max(k, 5)
+    results: list[QuestionResult] = []
+    items = gold
+    if progress:
+        from tqdm import tqdm
+
+        items = tqdm(gold, unit="q", desc="eval", dynamic_ncols=True)
+    for g in items:
+        results.append(_one(engine, g, depth))
+    return summarize(results, k)
+
+
+def _one(engine, g: GoldQuestion, depth: int) -> QuestionResult:
+    t = time.perf_counter()
+    try:
+        a = engine.answer(g.question, k=depth)
+    except QAError as err:
+        em, f1 = score_answer("", True, g.answers)
+        return QuestionResult(g.id, g.question, list(g.answers), "", True, 0.0, em, f1, None, None, True, "",
+                              (time.perf_counter() - t) * 1000, not g.answers, bool(g.evidence), str(err))
+    latency = (time.perf_counter() - t) * 1000
+    em, f1 = score_answer(a.text, a.abstained, g.answers)
+    ranked = [c.text for c in sorted(a.citations, key=lambda c: c.rank)]
+    rank = first_relevant_rank(ranked, g.evidence) if g.evidence else None
+    cited = None
+    if g.evidence and not a.abstained and a.citations:
+        cited = is_relevant(a.citations[0].text, g.evidence)
+    verbatim = all(c.text[c.start:c.end] == c.quote for c in a.citations) and (
+        a.abstained or not a.citations or a.text in a.citations[0].text)
+    passed = (em == 1.0 or f1 >= 0.5) if g.answers else a.abstained
+    return QuestionResult(g.id, g.question, list(g.answers), a.text, a.abstained, round(a.confidence, 4), em, f1,
+                          rank, cited, verbatim, a.citations[0].source if a.citations else "", latency, passed,
+                          bool(g.evidence))
+
+
+def summarize(results: list[QuestionResult], k: int) -> dict:
+    def mean(xs):
+        xs = list(xs)
+        return round(sum(xs) / len(xs), 4) if xs else 0.0
+
+    answerable = [r for r in results if r.answers]
+    unanswerable = [r for r in results if not r.answers]
+    ev = [r for r in results if r.has_evidence]
+    answered = [r for r in results if r.cited_relevant is not None]
+    lat = [r.latency_ms for r in results]
+    return {
+        "n": len(results),
+        "exact_match": mean(r.exact_match for r in results),
+        "f1": mean(r.f1 for r in results),
+        "answerable": {
+            "n": len(answerable),
+            "exact_match": mean(r.exact_match for r in answerable),
+            "f1": mean(r.f1 for r in answerable),
+            "false_abstention": mean(float(r.abstained) for r in answerable),
+        },
+        "unanswerable": {"n": len(unanswerable), "abstention_accuracy": mean(float(r.abstained) for r in unanswerable)},
+        "retrieval": {
+            "n": len(ev),
+            "recall@1": mean(float(r.rank is not None and r.rank <= 1) for r in ev),
+            "recall@5": mean(float(r.rank is not None and r.rank <= 5) for r in ev),
+            "recall@k": mean(float(r.rank is not None and r.rank <= k) for r in ev),
+            "mrr": mean((1.0 / r.rank) if r.rank else 0.0 for r in ev),
+            "k": k,
+        },
+        "citation_precision": mean(float(r.cited_relevant) for r in answered),
+        "quotes_verbatim": mean(float(r.quotes_verbatim) for r in results),
+        "latency_ms": {"p50": round(percentile(lat, 50), 1), "p95": round(percentile(lat, 95), 1)},
+        "questions": [asdict(r) for r in results],
+    }
+
+
+def run_eval_command(args, settings: Settings) -> int:
+    from qa.engine import Engine
+
+    if args.squad:
+        from qa.evaluate.squad import squad_engine
+
+        engine, gold = squad_engine(args.squad, settings, progress=not args.json and sys.stderr.isatty())
+    elif args.gold:
+        gold = load_gold(args.gold)  # a malformed file stops here, before any model loads
+        engine = Engine(settings)
+        engine.retriever  # fail fast on a missing or mismatched store
+    else:
+        raise QAError("Give a gold file (qa eval data/gold/test.jsonl) or --squad FILE.")
+    k = args.k or settings.k
+    metrics = evaluate(engine, gold, k=k, progress=not args.json and sys.stderr.isatty())
+    if args.report:
+        from qa.evaluate.report import write_report
+
+        write_report(metrics, args.report, title=str(args.squad or args.gold))
+    if args.json:
+        print(json.dumps(metrics, indent=2, ensure_ascii=False))
+    else:
+        from qa.evaluate.report import metrics_table
+
+        print(metrics_table(metrics))
+        if args.report:
+            print(f"\nreport written to {args.report}/report.md")
+    return 0

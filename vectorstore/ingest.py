@@ -1,0 +1,243 @@
+"""Ingest: files → paragraphs → embeddings → store, idempotently and crash-safely.
+
+Each file's paragraphs are diffed against what the store holds for it: new ones are
+embedded and upserted, moved ones get fresh metadata, vanished ones are deleted
+*after* their replacements are written. Killing a run therefore never loses a
+paragraph, and the next run finishes the job.
+
+>>> report = Ingester(store, embedder).run([Path("data/transcripts")])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from qa.errors import LoadError, QAError
+from vectorstore.embed import Embedder
+from vectorstore.loaders import SUPPORTED, loader_for
+from vectorstore.paragraphs import Record, to_records
+from vectorstore.store import Store
+from vectorstore.windows import Windower
+
+
+@dataclass
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass
+class IngestReport:
+    files_read: int = 0
+    files_skipped: list[Skipped] = field(default_factory=list)
+    paragraphs_added: int = 0
+    paragraphs_unchanged: int = 0
+    paragraphs_removed: int = 0
+    seconds: float = 0.0
+
+    @property
+    def paragraphs_per_second(self) -> float:
+        return self.paragraphs_added / self.seconds if self.seconds > 0 else 0.0
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["seconds"] = round(self.seconds, 3)
+        d["paragraphs_per_second"] = round(self.paragraphs_per_second, 1)
+        return d
+
+
+@dataclass
+class _Source:
+    """What the store holds for one document."""
+
+    ids: set[str] = field(default_factory=set)
+    shas: set[str] = field(default_factory=set)
+    meta: dict[str, dict] = field(default_factory=dict)
+    expected: int = 0
+
+
+class Ingester:
+    def __init__(self, store: Store, embedder: Embedder, *, max_bytes: int | None = None,
+                 batch_size: int = 64, progress: bool = False, windower: Windower | None = None):
+        self.store = store
+        self.embedder = embedder
+        self.max_bytes = max_bytes
+        self.flush_at = max(batch_size * 4, 64)  # a few encoder batches per write: better length bucketing
+        self.progress = progress
+        self.windower = windower or Windower(embedder)
+
+    def run(self, paths: Iterable[Path]) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        with self.store.write_lock():
+            self.store.open_for_write(self.embedder.name)
+            self.store.bump_generation()
+            for root in paths:
+                self._ingest_root(Path(root), report)
+            self.store.bump_generation()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def remove(self, source: str) -> int:
+        """Delete every paragraph of one document; returns how many were removed."""
+        with self.store.write_lock():
+            self.store.open_for_write(self.embedder.name)
+            ids = [i for i, _ in self.store.metadata({"source": source})]
+            if ids:
+                self.store.bump_generation()
+                self.store.delete(ids)
+                self.store.bump_generation()
+            return len(ids)
+
+    # --- one root ---------------------------------------------------------
+
+    def _ingest_root(self, root: Path, report: IngestReport) -> None:
+        if not root.exists() and not root.is_symlink():
+            report.files_skipped.append(Skipped(str(root), "no such file or folder"))
+            return
+        root_id = str(root.resolve())
+        stored = self._stored(root_id)
+        seen: set[str] = set()
+        files = list(_discover(root, report))
+        buffer: list[Record] = []
+        deferred_deletes: list[str] = []
+        bar = _bar(len(files), self.progress)
+        try:
+            for path, source in files:
+                seen.add(source)
+                bar.update(1)
+                try:
+                    adds, updates, deletes, unchanged = self._plan(path, source, root_id, stored.get(source))
+                except LoadError as err:
+                    report.files_skipped.append(Skipped(str(path), err.reason))
+                    continue
+                report.files_read += 1
+                report.paragraphs_unchanged += unchanged
+                self.store.update_metadata([r.id for r in updates], [r.metadata() for r in updates])
+                buffer.extend(adds)
+                deferred_deletes.extend(deletes)
+                report.paragraphs_removed += len(deletes)
+                if len(buffer) >= self.flush_at:
+                    report.paragraphs_added += self._flush(buffer, deferred_deletes)
+                    bar.set_postfix(paragraphs=report.paragraphs_added)
+            report.paragraphs_added += self._flush(buffer, deferred_deletes)
+            gone = [i for src, s in stored.items() if src not in seen and _vanished(root, src) for i in s.ids]
+            self.store.delete(gone)
+            report.paragraphs_removed += len(gone)
+        finally:
+            bar.close()
+
+    def _stored(self, root_id: str) -> dict[str, _Source]:
+        out: dict[str, _Source] = {}
+        for pid, meta in self.store.metadata({"root": root_id}):
+            s = out.setdefault(meta["source"], _Source())
+            s.ids.add(pid)
+            s.shas.add(meta.get("file_sha", ""))
+            s.meta[pid] = meta
+            s.expected = int(meta.get("doc_records", 0))
+        return out
+
+    def _plan(self, path: Path, source: str, root_id: str, stored: _Source | None):
+        """(records to add, records to re-label, ids to delete, unchanged count) for one file."""
+        sha = _file_sha(path, self.max_bytes)
+        if stored and stored.shas == {sha} and len(stored.ids) == stored.expected:
+            return [], [], [], len(stored.ids)  # complete and unchanged: no parsing needed
+        loader = loader_for(path, self.max_bytes)
+        doc = loader.load(path)
+        if not doc.paragraphs:
+            raise LoadError(str(path), "no text paragraphs found")
+        records = self.windower.split(to_records(source, doc, file_sha=sha, root=root_id))
+        old = stored or _Source()
+        adds = [r for r in records if r.id not in old.ids]
+        updates = [r for r in records if r.id in old.ids and old.meta[r.id] != r.metadata()]
+        new_ids = {r.id for r in records}
+        deletes = [i for i in old.ids if i not in new_ids]
+        return adds, updates, deletes, len(records) - len(adds)
+
+    def _flush(self, buffer: list[Record], deferred_deletes: list[str]) -> int:
+        n = len(buffer)
+        if buffer:
+            vectors = self.embedder.embed([r.text for r in buffer])
+            self.store.upsert([r.id for r in buffer], [r.text for r in buffer], [r.metadata() for r in buffer], vectors)
+            buffer.clear()
+        # Replacements are now durable, so the paragraphs they replace can go.
+        self.store.delete(deferred_deletes)
+        deferred_deletes.clear()
+        return n
+
+
+def _discover(root: Path, report: IngestReport) -> Iterator[tuple[Path, str]]:
+    """(path, source) for each transcript under ``root``; everything else is reported."""
+    if root.is_file():
+        if loader_for(root) is None:
+            report.files_skipped.append(Skipped(str(root), _unsupported(root)))
+        else:
+            yield root, root.name
+        return
+    if root.is_symlink() and not root.exists():
+        report.files_skipped.append(Skipped(str(root), "broken symbolic link"))
+        return
+
+    def on_error(err: OSError) -> None:
+        report.files_skipped.append(Skipped(str(err.filename or root), f"cannot open folder: {err.strerror or err}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for d in dirnames:
+            if (Path(dirpath) / d).is_symlink():
+                report.files_skipped.append(Skipped(str(Path(dirpath) / d), "symbolic link to a folder, not followed"))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            if path.is_symlink() and not path.exists():
+                report.files_skipped.append(Skipped(str(path), "broken or looping symbolic link"))
+            elif loader_for(path) is None:
+                report.files_skipped.append(Skipped(str(path), _unsupported(path)))
+            else:
+                yield path, path.relative_to(root).as_posix()
+
+
+def _unsupported(path: Path) -> str:
+    return f"unsupported file type {path.suffix or '(no extension)'}; supported: {', '.join(SUPPORTED)}"
+
+
+def _vanished(root: Path, source: str) -> bool:
+    """A document is removed only when its file is really gone, not when it failed to load."""
+    path = root / source if root.is_dir() else root
+    return not path.exists()
+
+
+def _file_sha(path: Path, max_bytes: int | None) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    try:
+        if max_bytes is not None and path.stat().st_size > max_bytes:
+            raise LoadError(str(path), f"file is {path.stat().st_size / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit (QA_MAX_FILE_MB)")
+        with path.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as err:
+        raise LoadError(str(path), f"cannot read: {err.strerror or err}") from None
+    return h.hexdigest()
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None: ...
+    def set_postfix(self, **kw) -> None: ...
+    def close(self) -> None: ...
+
+
+def _bar(total: int, enabled: bool):
+    if not enabled:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", desc="ingest", dynamic_ncols=True)
+
+
+__all__ = ["Ingester", "IngestReport", "Skipped", "QAError"]

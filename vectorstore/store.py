@@ -1,0 +1,227 @@
+"""The paragraph store: a Chroma collection, embedded on disk or on a Chroma server.
+
+Constructing a `Store` touches nothing; the client opens on first use.
+
+>>> store = Store(Path("/tmp/never-created"))
+>>> store.exists()
+False
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+
+from qa.errors import StoreError
+
+COLLECTION = "paragraphs"
+# Cosine distance on unit vectors; ef_search trades recall for speed (benchmarks/README).
+HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 100, "max_neighbors": 16}
+_GET_PAGE = 5000
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A stored paragraph returned by a search, with its similarity in [0, 1]-ish."""
+
+    id: str
+    text: str
+    metadata: dict[str, Any]
+    score: float
+
+
+class Store:
+    def __init__(self, path: Path | str | None = None, *, url: str = "", token: str = ""):
+        if not path and not url:
+            raise StoreError("A store needs a folder (--store / QA_STORE) or a server URL (--chroma-url).")
+        self.path = Path(path) if path else None
+        self.url = url
+        self.token = token
+
+    @property
+    def where(self) -> str:
+        return self.url or str(self.path)
+
+    # --- opening -----------------------------------------------------------
+
+    def exists(self) -> bool:
+        if self.url:
+            return True
+        return self.path is not None and (self.path / "chroma.sqlite3").exists()
+
+    @cached_property
+    def client(self):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        try:
+            if self.url:
+                return _http_client(self.url, self.token, chroma_settings)
+            self.path.mkdir(parents=True, exist_ok=True)
+            return chromadb.PersistentClient(str(self.path), settings=chroma_settings)
+        except PermissionError:
+            raise StoreError(f"No permission to open the store at {self.where}.") from None
+        except Exception as err:  # chromadb raises plain Exceptions for connection problems
+            raise StoreError(f"Cannot open the store at {self.where}: {err}") from None
+
+    def _require(self) -> None:
+        if not self.exists():
+            raise StoreError(f"No store at {self.where}. Run `qa ingest PATH --store {self.where}` first.")
+
+    @cached_property
+    def _collection(self):
+        self._require()
+        from chromadb.errors import NotFoundError
+
+        try:
+            return self.client.get_collection(COLLECTION)
+        except NotFoundError:
+            raise StoreError(f"The store at {self.where} holds no transcripts yet. Run `qa ingest PATH` first.") from None
+
+    def open_for_write(self, model: str) -> None:
+        """Create the collection if needed; refuse a store built with another model."""
+        if self.path and not self.url:
+            self.path.mkdir(parents=True, exist_ok=True)
+            if not os.access(self.path, os.W_OK):
+                raise StoreError(f"The store folder {self.path} is not writable.")
+        col = self.client.get_or_create_collection(
+            COLLECTION, embedding_function=None, metadata={"embed_model": model}, configuration={"hnsw": HNSW},
+        )
+        self.__dict__["_collection"] = col
+        self.check_model(model)
+
+    def check_model(self, model: str) -> None:
+        stored = (self._collection.metadata or {}).get("embed_model")
+        if stored and stored != model:
+            raise StoreError(
+                f"The store at {self.where} was built with the embedding model {stored!r}, not {model!r}. "
+                f"Use a new --store, or set QA_EMBED_MODEL to match."
+            )
+
+    @property
+    def model(self) -> str:
+        return (self._collection.metadata or {}).get("embed_model", "")
+
+    @property
+    def generation(self) -> str:
+        """Changes whenever the contents may have changed; derived indexes key on it."""
+        meta = self._collection.metadata or {}
+        return f"{meta.get('generation', '')}:{self._collection.count()}"
+
+    def bump_generation(self) -> None:
+        meta = dict(self._collection.metadata or {})
+        meta["generation"] = uuid.uuid4().hex
+        self._collection.modify(metadata=meta)
+
+    # --- writing -----------------------------------------------------------
+
+    def upsert(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict], vectors: np.ndarray) -> None:
+        if ids:
+            self._collection.upsert(ids=list(ids), documents=list(texts), metadatas=list(metadatas), embeddings=vectors)
+
+    def update_metadata(self, ids: Sequence[str], metadatas: Sequence[dict]) -> None:
+        if ids:
+            self._collection.update(ids=list(ids), metadatas=list(metadatas))
+
+    def delete(self, ids: Sequence[str]) -> None:
+        ids = list(ids)
+        for i in range(0, len(ids), _GET_PAGE):
+            self._collection.delete(ids=ids[i:i + _GET_PAGE])
+
+    # --- reading -----------------------------------------------------------
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def metadata(self, where: dict | None = None) -> Iterator[tuple[str, dict]]:
+        """(id, metadata) of every record matching ``where``, paged."""
+        offset = 0
+        while True:
+            page = self._collection.get(where=where, include=["metadatas"], limit=_GET_PAGE, offset=offset)
+            yield from zip(page["ids"], page["metadatas"])
+            if len(page["ids"]) < _GET_PAGE:
+                return
+            offset += _GET_PAGE
+
+    def records(self, where: dict | None = None) -> Iterator[tuple[str, str, dict]]:
+        """(id, text, metadata) of every record, paged; for rebuilding derived indexes."""
+        offset = 0
+        while True:
+            page = self._collection.get(where=where, include=["documents", "metadatas"], limit=_GET_PAGE, offset=offset)
+            yield from zip(page["ids"], page["documents"], page["metadatas"])
+            if len(page["ids"]) < _GET_PAGE:
+                return
+            offset += _GET_PAGE
+
+    def get(self, ids: Sequence[str]) -> list[Hit]:
+        if not ids:
+            return []
+        page = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
+        by_id = {i: (d, m) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])}
+        return [Hit(i, by_id[i][0], by_id[i][1], 0.0) for i in ids if i in by_id]
+
+    def search(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[Hit]:
+        n = min(n, max(self.count(), 1))
+        res = self._collection.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n, where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            Hit(i, d, m, 1.0 - float(dist))
+            for i, d, m, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])
+        ]
+
+    def sources(self) -> dict[str, dict]:
+        """source → {title, date, speakers, paragraphs} for every stored document."""
+        docs: dict[str, dict] = {}
+        for _, meta in self.metadata():
+            d = docs.setdefault(meta["source"], {"title": meta.get("title", ""), "date": meta.get("date", ""), "speakers": set(), "paragraphs": 0})
+            d["paragraphs"] += 1
+            if meta.get("speaker"):
+                d["speakers"].add(meta["speaker"])
+        return docs
+
+    # --- locking -----------------------------------------------------------
+
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """One writer at a time on an embedded store; a second one is told, not blocked."""
+        if self.url:  # the server serialises writes itself
+            yield
+            return
+        from filelock import FileLock, Timeout
+
+        self.path.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.path / ".write.lock"))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            raise StoreError(f"Another `qa ingest` or `qa remove` is writing to {self.path}; try again when it has finished.") from None
+        except PermissionError:
+            raise StoreError(f"The store folder {self.path} is not writable.") from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+
+def _http_client(url: str, token: str, chroma_settings):
+    import chromadb
+    from urllib.parse import urlparse
+
+    u = urlparse(url if "://" in url else f"http://{url}")
+    if not u.hostname:
+        raise StoreError(f"--chroma-url {url!r} is not a URL such as http://127.0.0.1:8000.")
+    headers = {"Authorization": f"Bearer {token}"} if token else None
+    return chromadb.HttpClient(
+        host=u.hostname, port=u.port or (443 if u.scheme == "https" else 8000), ssl=u.scheme == "https",
+        headers=headers, settings=chroma_settings,
+    )
