@@ -46,8 +46,7 @@ class SentenceTransformerEmbedder:
 
     @cached_property
     def model(self):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        quiet_transformers()
         from sentence_transformers import SentenceTransformer
 
         return SentenceTransformer(str(self.model_dir or packaged_model_path()), device="cpu")
@@ -73,6 +72,16 @@ class SentenceTransformerEmbedder:
             convert_to_numpy=True, show_progress_bar=False,
         )
         return vecs.astype(np.float32, copy=False)
+
+
+def quiet_transformers() -> None:
+    """Offline, and no per-load progress bars or length warnings in our output."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
 
 
 def make_embedder(model_dir: str = "", backend: str = "torch", batch_size: int = 64) -> Embedder:

@@ -1,0 +1,48 @@
+"""Answer HTML: escaped transcript text, highlighted quotes, collapsed long passages."""
+
+from qa.types import Answer, Citation
+from ui.app import filters_of, safe_filename
+from ui.render import citation_html, full_html
+
+
+def cite(text, quote, **kw):
+    start = text.index(quote) if quote else 0
+    return Citation(source=kw.get("source", "a.txt"), title=kw.get("title", "T"), date="2023", speaker="Kenya",
+                    paragraph=3, text=text, quote=quote, start=start, end=start + len(quote), score=0.5)
+
+
+def test_quote_is_highlighted_and_text_escaped():
+    c = cite("Before <script>alert(1)</script> the vote. About 11,000 students.", "About 11,000 students.")
+    html = citation_html(c)
+    assert "<mark>About 11,000 students.</mark>" in html
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_file_names_and_titles_are_escaped():
+    c = cite("Plain text.", "", source="<img src=x onerror=alert(1)>.txt", title="<b>bold</b>")
+    html = citation_html(c)
+    assert "<img" not in html and "<b>bold" not in html
+
+
+def test_long_passages_collapse():
+    text = "Filler sentence here. " * 40 + "The key fact is 42."
+    html = citation_html(cite(text, "The key fact is 42."))
+    assert html.count("<details>") == 1 and "<summary>The key fact is 42.</summary>" in html
+
+
+def test_answer_in_bold():
+    c = cite("About 11,000 students study.", "About 11,000 students study.")
+    a = Answer("q", "About 11,000", c.quote, False, 0.9, [c])
+    assert full_html(a).startswith("<p><strong>About 11,000</strong></p>")
+
+
+def test_upload_names_cannot_escape_the_folder():
+    assert safe_filename("../../x") == "x"
+    assert safe_filename("..\\..\\evil.txt") == "evil.txt"
+    assert safe_filename("...") == "upload"
+    assert "/" not in safe_filename("a/b/c d.md")
+
+
+def test_filters_of_drops_empty_values():
+    assert filters_of("", None, " ", "") is None
+    assert filters_of("Kenya", "", "2022", "") == {"speaker": "Kenya", "since": "2022"}
