@@ -31,6 +31,14 @@ from vectorstore.lexical import STOPWORDS, tokenize
 from vectorstore.sentences import sentence_spans
 
 
+# Logistic weights behind `confidence` (see ExtractiveReader._confidence).
+CONFIDENCE_BIAS = -1.21
+CONFIDENCE_WEIGHTS = {
+    "lexical": 0.32, "context": 0.68, "names_missing": -0.15, "numbers_missing": -0.54, "cosine": 0.66,
+    "typed_found": 0.68, "typed_missing": -0.69, "first_passage": 0.24,
+}
+
+
 class Reader(Protocol):
     def read(self, question: str, passages: Sequence[Passage], k: int = 5) -> Answer:
         """An `Answer` citing ``passages`` (best first), at most ``k`` of them."""
@@ -60,6 +68,7 @@ class Sentence:
     lexical: float = 0.0      # IDF share of question terms found in the sentence
     context: float = 0.0      # ... in the paragraph
     proper: float = 1.0       # share of the question's names found in the paragraph
+    numbers: float = 1.0      # share of the question's numbers found in the paragraph
     cosine: float = 0.0
     score: float = 0.0
     matched: set[str] = field(default_factory=set)
@@ -97,7 +106,7 @@ class ExtractiveReader:
             best = candidate.sentence
         if best is None:
             return Answer(question, NO_ANSWER, "", True, 0.0, self._citations(passages, sentences, None, k))
-        confidence = self._confidence(best, qtype, candidate)
+        confidence, signals = self._confidence(best, qtype, candidate)
         if candidate is not None:
             text = best.passage.text[candidate.start:candidate.end]
         else:
@@ -105,8 +114,8 @@ class ExtractiveReader:
         abstain = confidence < self.settings.min_confidence
         citations = self._citations(passages, sentences, best, k)
         if abstain:
-            return Answer(question, NO_ANSWER, "", True, confidence, citations)
-        return Answer(question, text, best.text, False, confidence, citations)
+            return Answer(question, NO_ANSWER, "", True, confidence, citations, signals=signals)
+        return Answer(question, text, best.text, False, confidence, citations, signals=signals)
 
     # --- question terms -----------------------------------------------------------
 
@@ -118,12 +127,14 @@ class ExtractiveReader:
             low = word.lower()
             if low in STOPWORDS or low in _QWORDS:
                 continue
-            proper = word[0].isupper() and i > 0 and low not in _QWORDS
+            low = re.sub(r"['’]s$", "", low)
+            word = re.sub(r"['’]s$", "", word)
+            proper = (word[0].isupper() and i > 0) or word[0].isdigit()
             toks = tokenize(word)
             if not toks:
                 continue
             stem = toks[0]
-            key = low if proper else stem
+            key = stem if word[0].isdigit() else low if proper else stem
             out.setdefault(key, Term(key, max(self.idf(stem), 0.5), proper))
         return list(out.values())
 
@@ -131,18 +142,20 @@ class ExtractiveReader:
 
     def _score_sentences(self, question: str, terms: list[Term], passages: list[Passage]) -> list[Sentence]:
         total = sum(t.weight for t in terms) or 1.0
-        names = [t for t in terms if t.proper]
+        names = [t for t in terms if t.proper and not t.text[0].isdigit()]
+        nums = [t for t in terms if t.text[0].isdigit()]
         sentences: list[Sentence] = []
         max_score = max(p.score for p in passages) or 1.0
         for rank, p in enumerate(passages):
             para_words = _words(p.text)
             context = sum(t.weight for t in terms if _has(t, para_words)) / total
             proper = (sum(1 for t in names if _has(t, para_words)) / len(names)) if names else 1.0
-            for start, end, text in sentence_spans(p.text):
+            numbers = (sum(1 for t in nums if _has(t, para_words)) / len(nums)) if nums else 1.0
+            for start, end, text in _quote_spans(p.text):
                 words = _words(text)
                 matched = {t.text for t in terms if _has(t, words)}
                 lexical = sum(t.weight for t in terms if t.text in matched) / total
-                s = Sentence(p, rank, start, end, text, lexical, context, proper, matched=matched)
+                s = Sentence(p, rank, start, end, text, lexical, context, proper, numbers, matched=matched)
                 s.score = 0.55 * lexical + 0.2 * context + 0.25 * (p.score / max_score)
                 if text.rstrip().endswith("?") or p.meta.get("speaker") == "Q":
                     s.score *= 0.6  # a reporter's question echoes the words but holds no answer
@@ -166,34 +179,56 @@ class ExtractiveReader:
         pool = sentences[:4]
         if not pool:
             return None
-        qwords = {w.lower() for w in re.findall(r"[\w’'-]+", question)}
+        qwords = _question_words(question)
+        head = _head_noun(question)
+        unit = _count_unit(question) if qtype.name in ("count", "amount") else ""
+        wants_year = bool(re.search(r"\b(what|which) year\b", question.lower()))
         best: Candidate | None = None
         for s, doc in zip(pool, self.nlp.pipe([s.text for s in pool])):
-            for ent in doc.ents:
-                if ent.label_ not in qtype.labels:
+            label_end = len(s.text) - len(_strip_label(s.text))  # never answer with "MR. KIRBY:"
+            spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents] + pattern_spans(s.text, head)
+            for start, end, label in spans:
+                if label not in qtype.labels and label != "HEAD" or start < label_end:
                     continue
-                ent_words = {w.lower() for w in re.findall(r"[\w’'-]+", ent.text)}
-                if ent_words and ent_words <= qwords:
+                text = s.text[start:end]
+                ent_words = {w for w in _question_words(text)}
+                if not ent_words or ent_words <= qwords:
                     continue  # the question's own words are not its answer
-                fit = 1.0 - 0.15 * qtype.labels.index(ent.label_)
-                if qtype.name in ("date", "duration") and not re.search(r"\d", ent.text):
+                fit = 1.0 if label == "HEAD" else 1.0 - 0.12 * qtype.labels.index(label)
+                if qtype.name in ("date", "duration") and not re.search(r"\d", text):
                     fit *= 0.7  # "every year" answers "when" worse than "April 4, 1992"
-                prox = _proximity(s.text, ent.start_char, ent.end_char, s.matched)
+                if qtype.name in ("count", "amount") and re.fullmatch(r"(19|20)\d\d", text):
+                    fit *= 0.5  # a year is rarely the count asked for
+                if wants_year and not re.search(r"\b(1[5-9]|20)\d\d\b", text):
+                    fit *= 0.5
+                if unit and re.match(rf"\W*(?:\w+\W+){{0,3}}{re.escape(unit)}", s.text[end:], re.I):
+                    fit *= 1.3  # "415 million people" for "how many people"
+                prox = _proximity(s.text, start, end, s.matched)
                 score = s.score * (0.6 + 0.4 * prox) * fit
                 if best is None or score > best.score:
-                    best = Candidate(s, s.start + ent.start_char, s.start + ent.end_char, ent.label_, score)
+                    best = Candidate(s, s.start + start, s.start + end, label, score)
         return best
 
     # --- confidence ----------------------------------------------------------------------
 
-    def _confidence(self, s: Sentence, qtype: AnswerType, candidate: Candidate | None) -> float:
-        """Evidence that the sentence answers: coverage of the question's words and names,
-        semantic similarity, and for typed questions a candidate of the right type."""
-        coverage = 0.6 * s.lexical + 0.4 * s.context
-        z = -4.0 + 4.0 * coverage + 4.0 * max(s.cosine, 0.0) + 1.5 * s.proper
-        if qtype is not SENTENCE:
-            z += 0.8 if candidate is not None else -1.5
-        return 1.0 / (1.0 + math.exp(-z))
+    def _confidence(self, s: Sentence, qtype: AnswerType, candidate: Candidate | None) -> tuple[float, dict[str, float]]:
+        """P(the answer is right), a logistic model over evidence features.
+
+        The weights were fitted on data/gold/dev.jsonl by `benchmarks/tune_abstention.py`
+        (logistic regression, label = answer correct); never on the test split.
+        """
+        f = {
+            "lexical": s.lexical,
+            "context": s.context,
+            "names_missing": 1.0 - s.proper,
+            "numbers_missing": 1.0 - s.numbers,
+            "cosine": max(s.cosine, 0.0),
+            "typed_found": float(qtype is not SENTENCE and candidate is not None),
+            "typed_missing": float(qtype is not SENTENCE and candidate is None),
+            "first_passage": float(s.rank == 0),
+        }
+        z = CONFIDENCE_BIAS + sum(CONFIDENCE_WEIGHTS[k] * v for k, v in f.items())
+        return 1.0 / (1.0 + math.exp(-z)), f
 
     # --- citations -----------------------------------------------------------------------
 
@@ -223,6 +258,18 @@ class ExtractiveReader:
 # --- helpers --------------------------------------------------------------------------
 
 
+def _quote_spans(text: str) -> list[tuple[int, int, str]]:
+    """Sentences, without an opening quotation mark whose partner lies in another sentence."""
+    out = []
+    for start, end, sent in sentence_spans(text):
+        if sent[:1] in "\"“'‘" and sent.count(sent[0]) % 2 == 1 and "”" not in sent[1:]:
+            start, sent = start + 1, sent[1:]
+        if sent[-1:] in "\"”" and sent.count('"') % 2 == 1 and "“" not in sent:
+            end, sent = end - 1, sent[:-1]
+        out.append((start, end, sent))
+    return out
+
+
 @lru_cache(maxsize=4096)
 def _words(text: str) -> frozenset[str]:
     """Stems and exact lower-cased words of a text, for term matching."""
@@ -247,6 +294,66 @@ def _proximity(text: str, start: int, end: int, matched: set[str]) -> float:
         return 0.5
     gap = min(abs(p - start) if p < start else abs(p - end) for p in positions)
     return 1.0 / (1.0 + gap / 40.0)
+
+
+_NUMBER = r"\d{1,3}(?:[.,]\d{3})+(?!\d)|\d+(?:[.,]\d+)?"
+_QUALIFIER = r"(?:(?:about|around|some|over|more than|less than|nearly|almost|up to|at least|roughly|approximately|close to)\s+)?"
+_SCALE = r"(?:\s?(?:million|billion|trillion|thousand|bn|m)\b)?"
+_PATTERNS = [
+    (re.compile(rf"{_QUALIFIER}(?:{_NUMBER})\s?(?:%|per ?cent\b|percent\b|percentage points?\b)", re.I), "PERCENT"),
+    (re.compile(rf"{_QUALIFIER}(?:US\s?|U\.S\.\s?)?[$€£¥]\s?(?:{_NUMBER}){_SCALE}", re.I), "MONEY"),
+    (re.compile(rf"{_QUALIFIER}(?:{_NUMBER}){_SCALE}\s(?:US |U\.S\. )?(?:dollars|euros|pounds|yuan|rubles|roubles)\b", re.I), "MONEY"),
+    (re.compile(rf"{_QUALIFIER}(?:{_NUMBER}){_SCALE}", re.I), "CARDINAL"),
+]
+_QUOTED = re.compile(r"[“\"]([^”\"]{1,60})[”\"]")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
+
+
+def pattern_spans(text: str, head: str = "") -> list[tuple[int, int, str]]:
+    """Typed spans that NER misses in PDF-extracted text ("82 per cent", "10.000", "$6 billion"),
+    plus short quoted names, acronyms and capitalised phrases ending in the question's head noun."""
+    spans: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for rx, label in _PATTERNS:
+        for m in rx.finditer(text):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            spans.append((m.start(), m.end(), label))
+    for m in _QUOTED.finditer(text):
+        spans.append((m.start(1), m.end(1), "WORK_OF_ART"))
+    for m in _ACRONYM.finditer(text):
+        if len(m.group(0)) <= 6:
+            spans.append((m.start(), m.end(), "ORG"))
+    if head:
+        rx = re.compile(rf"(?:\b(?:the\s+)?(?:[A-Z][\w’'-]*\s+)(?:(?:of|for|on|and|the|de)\s+)?){{1,6}}{re.escape(head.capitalize())}\w*\b(?:\s+(?:of|for|on)\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s?)+)?")
+        for m in rx.finditer(text):
+            spans.append((m.start(), m.end(), "HEAD"))
+    return spans
+
+
+_HEAD = re.compile(r"\b(?:which|what)\s+(?:(?:two|three|other|new|\w+ian|\w+ese)\s+)?([a-z]+?)(?:s|es)?\b(?!\s+(?:is|was|are|were|did|does|do|has|have)\b\s+(?:the|a)\b)")
+
+
+def _head_noun(question: str) -> str:
+    """The noun after which/what ("Which initiative ..." → "initiative"), if any."""
+    m = _HEAD.search(question.lower())
+    if not m or m.group(1) in {"is", "was", "are", "were", "did", "does", "do", "has", "have", "the", "a", "kind", "type", "percentage", "share", "year", "date", "day", "month", "time", "amount", "number"}:
+        return ""
+    return m.group(1)
+
+
+def _count_unit(question: str) -> str:
+    """The counted noun's stem: "How many Azerbaijani students ..." → "student"."""
+    m = re.search(r"\b[Hh]ow (?:many|much)\s+(?:of\s+)?(?:(?:the|its|their|[A-Z]\w+|\w+(?:ian|ese|i))\s+)?([a-z]+)", question)
+    if not m or m.group(1) in STOPWORDS or m.group(1) in _QWORDS:
+        return ""
+    return m.group(1).rstrip("s")[:6]
+
+
+def _question_words(text: str) -> set[str]:
+    """Lower-cased words without possessive endings."""
+    return {re.sub(r"['’]s$", "", w.lower()) for w in re.findall(r"[\w’'-]+", text)}
 
 
 def _strip_label(text: str) -> str:

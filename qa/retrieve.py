@@ -212,13 +212,17 @@ class Retriever:
         return list(by_para.values())
 
     def _named_speakers(self, question: str) -> list[str]:
-        words = re.findall(r"[^\W\d_]+(?:[’'][^\W\d_]+)?", question.lower())
-        text = " ".join(words)
+        """Speakers the question asks about as speakers ("What did Kirby say", "according
+        to Chile", "Kenya's address"), not places it merely mentions."""
+        q = " ".join(question.split())
+        # "... according to its address": then any name in the question is the speaker.
+        anaphora = re.search(r"\b(?:its|their|his|her)\s+(?:\w+\s+)?(?:address|speech|statement|remarks|briefing)\b", q, re.I)
         found: list[str] = []
         for name, label in self.speakers.items():
-            if name in _COMMON_WORDS:
+            if name in _COMMON_WORDS or label in found:
                 continue
-            if re.search(rf"\b{re.escape(name)}(?:i|ns?)?\b", text) and label not in found:
+            pattern = _NAME.format(name=re.escape(name)) if anaphora else _SPEAKER_CONTEXT.format(name=re.escape(name))
+            if re.search(pattern, q, re.I):
                 found.append(label)
         return found[:3]
 
@@ -238,6 +242,17 @@ class Retriever:
 def _and(where: dict | None, clause: dict) -> dict:
     return clause if where is None else {"$and": [where, clause]}
 
+
+_SAY = r"(?:say|said|says|tell|told|state|stated|claim|claimed|announce|announced|argue|argued|note|noted|warn|warned|stress|stressed|call|called|propose|proposed|describe|described|urge|urged|mention|mentioned|think|believe|report|reported|recall|recalled|ask|asked|pledge|pledged|promise|promised)"
+# "{name}" followed by a demonym ending ("Azerbaijani") still names the country.
+_NAME = r"\b{name}(?:i|ns?)?\b"
+_SPEAKER_CONTEXT = (
+    r"(?:according to|per|in the words of)\s+(?:the\s+)?(?:\w+\s+){{0,6}}?" + _NAME
+    + r"|" + _NAME + r"(?:['’]s?)?\s+(?:\w+\s+){{0,3}}?(?:address|speech|statement|remarks|briefing|delegation|representative|government|president|prime minister|minister|foreign minister|spokesperson|call|interview|view|position)"
+    + r"|\b(?:did|does|do|has|have|will|would)\s+(?:the\s+)?(?:\w+\s+){{0,4}}?" + _NAME + r"\s+(?:\w+\s+)?" + _SAY
+    + r"|" + _NAME + r"\s+(?:\w+\s+)?" + _SAY
+    + r"|\b(?:by|from)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?" + _NAME + r"\b(?=.*\b(?:address|speech|statement|remarks|briefing)\b)"
+)
 
 _HONORIFICS = {"mr", "ms", "mrs", "dr", "the", "of", "and"}
 # Speaker labels that are also everyday words in questions.

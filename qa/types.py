@@ -48,9 +48,12 @@ class Answer:
     confidence: float
     citations: list[Citation] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # The reader's evidence features behind `confidence`; for tuning, not part of the JSON.
+    signals: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
+        d.pop("signals")
         d["confidence"] = round(self.confidence, 4)
         d["timings_ms"] = {k: round(v, 2) for k, v in self.timings_ms.items()}
         for c in d["citations"]:

@@ -120,15 +120,17 @@ class Ingester:
                 report.paragraphs_unchanged += unchanged
                 self.store.update_metadata([r.id for r in updates], [r.metadata() for r in updates])
                 buffer.extend(adds)
+                report.paragraphs_added += sum(1 for r in adds if r.window <= 1)
                 deferred_deletes.extend(deletes)
-                report.paragraphs_removed += len(deletes)
+                report.paragraphs_removed += _paragraphs(deletes, stored.get(source))
                 if len(buffer) >= self.flush_at:
-                    report.paragraphs_added += self._flush(buffer, deferred_deletes)
+                    self._flush(buffer, deferred_deletes)
                     bar.set_postfix(paragraphs=report.paragraphs_added)
-            report.paragraphs_added += self._flush(buffer, deferred_deletes)
-            gone = [i for src, s in stored.items() if src not in seen and _vanished(root, src) for i in s.ids]
-            self.store.delete(gone)
-            report.paragraphs_removed += len(gone)
+            self._flush(buffer, deferred_deletes)
+            gone_sources = [src for src in stored if src not in seen and _vanished(root, src)]
+            for src in gone_sources:
+                self.store.delete(list(stored[src].ids))
+                report.paragraphs_removed += _paragraphs(stored[src].ids, stored[src])
         finally:
             bar.close()
 
@@ -143,10 +145,10 @@ class Ingester:
         return out
 
     def _plan(self, path: Path, source: str, root_id: str, stored: _Source | None):
-        """(records to add, records to re-label, ids to delete, unchanged count) for one file."""
+        """(records to add, records to re-label, ids to delete, unchanged paragraphs) for one file."""
         sha = _file_sha(path, self.max_bytes)
         if stored and stored.shas == {sha} and len(stored.ids) == stored.expected:
-            return [], [], [], len(stored.ids)  # complete and unchanged: no parsing needed
+            return [], [], [], _paragraphs(stored.ids, stored)  # complete and unchanged: no parsing needed
         loader = loader_for(path, self.max_bytes)
         doc = loader.load(path)
         if not doc.paragraphs:
@@ -157,10 +159,10 @@ class Ingester:
         updates = [r for r in records if r.id in old.ids and old.meta[r.id] != r.metadata()]
         new_ids = {r.id for r in records}
         deletes = [i for i in old.ids if i not in new_ids]
-        return adds, updates, deletes, len(records) - len(adds)
+        unchanged = sum(1 for r in records if r.id in old.ids and r.window <= 1)
+        return adds, updates, deletes, unchanged
 
-    def _flush(self, buffer: list[Record], deferred_deletes: list[str]) -> int:
-        n = len(buffer)
+    def _flush(self, buffer: list[Record], deferred_deletes: list[str]) -> None:
         if buffer:
             vectors = self.embedder.embed([r.text for r in buffer])
             self.store.upsert([r.id for r in buffer], [r.text for r in buffer], [r.metadata() for r in buffer], vectors)
@@ -168,7 +170,13 @@ class Ingester:
         # Replacements are now durable, so the paragraphs they replace can go.
         self.store.delete(deferred_deletes)
         deferred_deletes.clear()
-        return n
+
+
+def _paragraphs(ids, stored: "_Source | None") -> int:
+    """How many paragraphs these record ids stand for: a long paragraph's windows count once."""
+    if stored is None:
+        return len(ids)
+    return sum(1 for i in ids if int(stored.meta.get(i, {}).get("window", 0)) <= 1)
 
 
 def _discover(root: Path, report: IngestReport) -> Iterator[tuple[Path, str]]:

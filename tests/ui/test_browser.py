@@ -1,0 +1,166 @@
+"""The real chat in headless Chromium (Debian's package), driven by Playwright.
+
+One `qa chat` server runs for the module, over a copy of the session's corpus store.
+Every test saves a screenshot under its tmp dir.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+STUDENTS = "How many Azerbaijani students study in Russia?"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(corpus_store, tmp_path_factory):
+    store = tmp_path_factory.mktemp("ui") / "store"
+    shutil.copytree(corpus_store, store)
+    port = free_port()
+    log = open(store.parent / "chat.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "qa", "chat", "--store", str(store), "--port", str(port)],
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "QA_BOOSTS": "1"})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError((store.parent / "chat.log").read_text())
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            time.sleep(1)
+    else:
+        proc.kill()
+        raise RuntimeError("chat did not start:\n" + (store.parent / "chat.log").read_text())
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed; `make test` installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server, tmp_path):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = ctx.new_page()
+    pg.dialogs = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.goto(server)
+    pg.wait_for_selector("#question textarea", timeout=60_000)
+    yield pg
+    pg.screenshot(path=str(tmp_path / "screenshot.png"), full_page=True)
+    ctx.close()
+
+
+def ask(page, question: str, wait_for: str, n: int) -> None:
+    page.fill("#question textarea", question)
+    page.click("#ask")
+    # the n-th assistant message with its citations
+    page.wait_for_function(
+        "([n, text]) => { const m = document.querySelectorAll('#chat .qa-citations'); "
+        "return m.length >= n && m[n-1].closest('.message-row, .message, div').innerText.includes(text) || "
+        "(document.querySelector('#chat').innerText.includes(text) && m.length >= n); }",
+        arg=[n, wait_for], timeout=120_000)
+
+
+def test_students_answer_with_highlighted_quote(page, tmp_path):
+    ask(page, STUDENTS, "11,000", 1)
+    chat = page.inner_text("#chat")
+    assert "About 11,000" in chat
+    marks = page.locator("#chat mark").all_inner_texts()
+    assert any("About 11,000 Azerbaijani students study in Russia" in m for m in marks)
+    assert page.locator("#chat strong", has_text="11,000").count() >= 1
+    shot = tmp_path / "students.png"
+    page.screenshot(path=str(shot))
+    if os.environ.get("QA_UPDATE_SCREENSHOT"):
+        shutil.copy(shot, ROOT / "docs" / "chat.png")
+
+
+def test_followup_question(page):
+    ask(page, STUDENTS, "11,000", 1)
+    ask(page, "and how many of them get scholarships?", "200", 2)
+    last = page.locator("#chat .qa-citations").last.inner_text()
+    assert "scholarships" in last
+
+
+def test_speaker_filter(page):
+    page.click("#speaker input")
+    page.fill("#speaker input", "Azerbaijan")
+    page.keyboard.press("Enter")
+    ask(page, "What did they say about landmines?", "Azerbaijan", 1)
+    metas = page.locator("#chat .qa-citations .qa-meta").all_inner_texts()
+    assert metas and all(m.startswith("Azerbaijan") for m in metas), metas
+
+
+def test_upload_then_ask(page, tmp_path):
+    doc = tmp_path / "ruritania_briefing.md"
+    doc.write_text("---\ntitle: Ruritania briefing\ndate: '2024-05-01'\n---\n\nMR. BLACK: The Ruritanian "
+                   "parliament approved 4,321 new wind turbines for the Zenda valley.\n")
+    page.set_input_files("#upload input[type=file]", str(doc))
+    page.wait_for_function("() => document.querySelector('#upload-report').innerText.includes('added')", timeout=120_000)
+    ask(page, "How many wind turbines did the Ruritanian parliament approve?", "4,321", 1)
+
+
+def test_uploaded_markup_is_shown_as_text_and_never_runs(page, tmp_path):
+    doc = tmp_path / "xss_note.txt"
+    doc.write_text("Security note\n\nThe Freedonia envoy wrote <script>alert(1)</script> and "
+                   "<img src=x onerror=alert(2)> in the Freedonia memo about 77 fishing boats.\n")
+    page.set_input_files("#upload input[type=file]", str(doc))
+    page.wait_for_function("() => document.querySelector('#upload-report').innerText.includes('added')", timeout=120_000)
+    ask(page, "How many fishing boats did the Freedonia memo mention?", "77", 1)
+    chat = page.inner_text("#chat")
+    assert "<script>alert(1)</script>" in chat
+    assert "onerror=alert(2)" in chat
+    assert page.dialogs == []
+    assert page.locator("#chat script").count() == 0 and page.locator("#chat img[src=x]").count() == 0
+
+
+def test_rejected_upload_type_shows_an_error(page, tmp_path):
+    bad = tmp_path / "malware.exe"
+    bad.write_bytes(b"MZ\x00\x00")
+    page.set_input_files("#upload input[type=file]", str(bad))
+    page.wait_for_timeout(3000)
+    report = page.inner_text("#upload-report") if page.locator("#upload-report").count() else ""
+    body = page.inner_text("body")
+    assert "rejected" in report or "Invalid file type" in body or "not allowed" in body.lower()
+
+
+def test_gradio_client_ask_endpoint(server):
+    from gradio_client import Client
+
+    client = Client(server, verbose=False)
+    result = client.predict(STUDENTS, api_name="/ask")
+    assert "11,000" in result["text"]
+    c = result["citations"][0]
+    assert c["text"][c["start"]:c["end"]] == c["quote"]
