@@ -55,12 +55,14 @@ class Engine:
             return LLMReader(self.embedder, self.settings)
         from qa.read import ExtractiveReader
 
-        return ExtractiveReader(self.embedder, self.settings, idf=lambda term: self.retriever.lexical().idf(term))
+        return ExtractiveReader(self.embedder, self.settings, idf=lambda term: self.retriever.idf(term))
 
     def ingester(self, progress: bool = False):
         from vectorstore.ingest import Ingester
 
         mb = self.settings.max_file_mb
+        if "retriever" in self.__dict__:
+            self.retriever.refresh()  # whatever this ingester writes is seen by the next question
         return Ingester(self.store, self.embedder, max_bytes=int(mb * 1e6) if mb else None,
                         batch_size=self.settings.batch_size, progress=progress)
 

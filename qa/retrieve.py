@@ -15,9 +15,9 @@ import numpy as np
 from qa.errors import ConfigError
 from qa.followup import contextualize
 from qa.settings import Settings
-from vectorstore.lexical import LexicalIndex
+from vectorstore.lexical import FACETS, LexicalIndex
 from vectorstore.paragraphs import date_bounds
-from vectorstore.store import Hit, Store
+from vectorstore.store import Store
 
 
 @dataclass(frozen=True)
@@ -92,33 +92,48 @@ class Retriever:
         self.settings = settings
         self._lexical: LexicalIndex | None = None
         self._lexical_generation = ""
+        self._checked = float("-inf")
 
     # --- indexes --------------------------------------------------------------
 
     def lexical(self) -> LexicalIndex:
-        """BM25 over the store, rebuilt only when the store changed since last time."""
+        """BM25 over the store, rebuilt only when the store changed since last time.
+
+        The store's generation is checked at most every `_RECHECK_S` seconds (a Chroma
+        count costs milliseconds); `refresh()` forces the check after a local ingest.
+        """
+        now = time.monotonic()
+        if self._lexical is not None and now - self._checked < _RECHECK_S:
+            return self._lexical
         gen = self.store.generation
+        self._checked = now
         if self._lexical is not None and gen == self._lexical_generation:
             return self._lexical
         folder = self.store.path / "bm25" if self.store.path and not self.store.url else None
         index = LexicalIndex.load(folder, gen) if folder else None
         if index is None:
-            index = LexicalIndex.build((i, t) for i, t, _ in self.store.records())
+            index = LexicalIndex.build(self.store.records())
             if folder:
                 try:
                     index.save(folder, gen)
                 except OSError:
                     pass  # a read-only store still answers; the index is just not cached
         self._lexical, self._lexical_generation = index, gen
-        self._meta_cache = None
+        self.__dict__.pop("speakers", None)
         return index
+
+    def refresh(self) -> None:
+        """Re-read the store's state on the next search (after an ingest in this process)."""
+        self._checked = float("-inf")
+
+    def idf(self, term: str) -> float:
+        return self.lexical().idf(term)
 
     @cached_property
     def speakers(self) -> dict[str, str]:
         """lower-cased name or surname → speaker label, for spotting names in questions."""
         names: dict[str, str] = {}
-        for _, meta in self.store.metadata():
-            sp = meta.get("speaker") or ""
+        for sp in sorted({f[1] for f in self.lexical().facets}):
             if not sp or sp == "Q" or sp in names.values():
                 continue
             names[sp.lower()] = sp
@@ -134,82 +149,97 @@ class Retriever:
     def retrieve(self, question: str, *, n: int = 8, filters: Filters | None = None,
                  history: list[str] | None = None, timings: dict[str, float] | None = None,
                  mode: str | None = None, boosts: bool | None = None) -> list[Passage]:
+        """The ``n`` best paragraphs for ``question``, fused from dense and BM25 rankings.
+
+        Ranking works on ids and the in-memory facets only; documents are fetched from
+        the store for the ``n`` winners alone.
+        """
         filters = filters or Filters()
         timings = timings if timings is not None else {}
         mode = mode or self.settings.retrieval
         boosts = self.settings.boosts if boosts is None else boosts
         query = contextualize(question, history)
         depth = max(self.settings.candidates, n)
-        where = filters.where()
-        ranked: list[list[Hit]] = []
+        index = self.lexical()
+        named = self._named_speakers(question) if boosts and not filters.speaker else []
+        ranked: list[list[str]] = []
         dense_sim: dict[str, float] = {}
 
         t = time.perf_counter()
         vector = self.embedder.embed([query])[0] if mode != "bm25" else None
         timings["embed"] = (time.perf_counter() - t) * 1000
 
-        t = time.perf_counter()
-        named = self._named_speakers(question) if boosts and not filters.speaker else []
         if vector is not None:
-            hits = self.store.search(vector, depth, where)
-            ranked.append(hits)
-            for sp in named:
-                ranked.append(self.store.search(vector, depth // 2, _and(where, {"speaker": sp})))
-            for hs in ranked:
-                for h in hs:
-                    key = h.metadata.get("para_id") or h.id
-                    dense_sim[key] = max(dense_sim.get(key, 0.0), h.score)
-        timings["search"] = (time.perf_counter() - t) * 1000
+            t = time.perf_counter()
+            # With named speakers, look deeper once and keep their passages as a second list
+            # (a Chroma query filtered by speaker is ten times slower than this).
+            hits = self.store.search_ids(vector, depth * 4 if named else depth, filters.where())
+            ranked.append([pid for pid, _ in hits[:depth]])
+            if named:
+                ranked.append([pid for pid, _ in hits if index.facet(pid).get("speaker") in named])
+            for pid, sim in hits:
+                key = index.facet(pid).get("para_id", pid)
+                dense_sim[key] = max(dense_sim.get(key, 0.0), sim)
+            timings["search"] = (time.perf_counter() - t) * 1000
 
         if mode != "dense":
             t = time.perf_counter()
-            ranked.extend(self._lexical_hits(query, depth, filters, named))
+            ranked.extend(self._lexical_ranks(index, query, depth, filters, named))
             timings["bm25"] = (time.perf_counter() - t) * 1000
 
         t = time.perf_counter()
-        passages = self._fuse(ranked, dense_sim)
+        fused = self._fuse(index, ranked)
         if boosts:
-            self._boost(passages, question, named)
-        passages.sort(key=lambda p: p.score, reverse=True)
+            self._boost(index, fused, question, named)
+        best = sorted(fused.values(), key=lambda c: c[0], reverse=True)[:n]
+        passages = self._fetch(best, dense_sim)
         timings["fuse"] = (time.perf_counter() - t) * 1000
-        return passages[:n]
+        return passages
 
-    def _lexical_hits(self, query: str, depth: int, filters: Filters, named: list[str]) -> list[list[Hit]]:
-        index = self.lexical()
+    def _lexical_ranks(self, index: LexicalIndex, query: str, depth: int, filters: Filters,
+                       named: list[str]) -> list[list[str]]:
         scores = index.scores(query)
         if not scores.any():
             return []
-        order = np.argsort(-scores)
-        out: list[list[Hit]] = []
-        want = [None] + named  # the unrestricted list, then one per named speaker
-        for sp in want:
+        top = np.argsort(-scores)[: depth * 50]
+        out: list[list[str]] = []
+        for speaker in [None] + named:  # the unrestricted list, then one per named speaker
             picked: list[str] = []
-            for i in order[: depth * 50]:
-                if scores[i] <= 0 or len(picked) >= (depth if sp is None else depth // 2):
+            for i in top:
+                if scores[i] <= 0 or len(picked) >= depth:
                     break
-                picked.append(index.ids[i])
-            hits = [h for h in self.store.get(picked) if filters.allows(h.metadata) and (sp is None or h.metadata.get("speaker") == sp)]
-            out.append(hits)
+                facet = dict(zip(FACETS, index.facets[i]))
+                if filters.allows(facet) and (speaker is None or facet["speaker"] == speaker):
+                    picked.append(index.ids[i])
+            out.append(picked)
         return out
 
-    def _fuse(self, ranked: list[list[Hit]], dense_sim: dict[str, float]) -> list[Passage]:
+    def _fuse(self, index: LexicalIndex, ranked: list[list[str]]) -> dict[str, list]:
+        """para_id → [score, best record id, signals]; a paragraph scores once per list."""
         k = self.settings.rrf_k
-        by_para: dict[str, Passage] = {}
-        for hits in ranked:
+        fused: dict[str, list] = {}
+        for ids in ranked:
             seen: set[str] = set()
-            rank = 0
-            for h in hits:
-                key = h.metadata.get("para_id") or h.id
+            for pid in ids:
+                key = index.facet(pid).get("para_id", pid)
                 if key in seen:  # a second window of the same paragraph adds nothing
                     continue
                 seen.add(key)
-                rank += 1
-                p = by_para.get(key)
-                if p is None:
-                    text = h.metadata.get("paragraph_text") or h.text
-                    p = by_para[key] = Passage(key, text, h.metadata, 0.0, dense_sim.get(key, 0.0))
-                p.score += 1.0 / (k + rank)
-        return list(by_para.values())
+                entry = fused.setdefault(key, [0.0, pid, {}])
+                entry[0] += 1.0 / (k + len(seen))
+        return fused
+
+    def _fetch(self, best: list[list], dense_sim: dict[str, float]) -> list[Passage]:
+        hits = {h.id: h for h in self.store.get([rid for _, rid, _ in best])}
+        out = []
+        for score, rid, signals in best:
+            h = hits.get(rid)
+            if h is None:  # removed since the index was built
+                continue
+            key = h.metadata.get("para_id") or h.id
+            text = h.metadata.get("paragraph_text") or h.text
+            out.append(Passage(key, text, h.metadata, score, dense_sim.get(key, 0.0), signals))
+        return out
 
     def _named_speakers(self, question: str) -> list[str]:
         """Speakers the question asks about as speakers ("What did Kirby say", "according
@@ -226,22 +256,22 @@ class Retriever:
                 found.append(label)
         return found[:3]
 
-    def _boost(self, passages: list[Passage], question: str, named: list[str]) -> None:
+    def _boost(self, index: LexicalIndex, fused: dict[str, list], question: str, named: list[str]) -> None:
         years = {int(y) for y in re.findall(r"\b(19\d{2}|20\d{2})\b", question)}
-        for p in passages:
-            if named and p.meta.get("speaker") in named:
-                p.score *= 1.5
-                p.signals["speaker"] = 1.0
-            if years:
-                lo, hi = p.meta.get("date_start", 0) // 10000, p.meta.get("date_end", 0) // 10000
-                if lo and any(lo <= y <= hi for y in years):
-                    p.score *= 1.2
-                    p.signals["date"] = 1.0
+        if not named and not years:
+            return
+        for entry in fused.values():
+            facet = index.facet(entry[1])
+            if named and facet.get("speaker") in named:
+                entry[0] *= 1.5
+                entry[2]["speaker"] = 1.0
+            lo, hi = facet.get("date_start", 0) // 10000, facet.get("date_end", 0) // 10000
+            if years and lo and any(lo <= y <= hi for y in years):
+                entry[0] *= 1.2
+                entry[2]["date"] = 1.0
 
 
-def _and(where: dict | None, clause: dict) -> dict:
-    return clause if where is None else {"$and": [where, clause]}
-
+_RECHECK_S = 2.0
 
 _SAY = r"(?:say|said|says|tell|told|state|stated|claim|claimed|announce|announced|argue|argued|note|noted|warn|warned|stress|stressed|call|called|propose|proposed|describe|described|urge|urged|mention|mentioned|think|believe|report|reported|recall|recalled|ask|asked|pledge|pledged|promise|promised)"
 # "{name}" followed by a demonym ending ("Azerbaijani") still names the country.

@@ -31,7 +31,7 @@ class Settings:
     chroma_url: str = _setting("", "QA_CHROMA_URL", "use a Chroma server at this URL instead of the embedded store")
     chroma_token: str = _setting("", "QA_CHROMA_TOKEN", "auth token sent to the Chroma server")
     embed_model: str = _setting("", "QA_EMBED_MODEL", "local sentence-transformers folder (default: the packaged all-MiniLM-L6-v2)")
-    embed_backend: str = _setting("torch", "QA_EMBED_BACKEND", "encoder runtime", ("torch", "onnx-int8"))
+    embed_backend: str = _setting("onnx-int8", "QA_EMBED_BACKEND", "encoder runtime", ("torch", "onnx-int8"))
     batch_size: int = _setting(64, "QA_BATCH_SIZE", "paragraphs per embedding batch")
     max_file_mb: float = _setting(50.0, "QA_MAX_FILE_MB", "larger transcript files are skipped")
 
@@ -45,7 +45,7 @@ class Settings:
     # Reader and abstention (chosen on data/gold/dev.jsonl, see README "Abstention")
     reader: str = _setting("extractive", "QA_READER", "answer reader", ("extractive", "llm"))
     read_passages: int = _setting(8, "QA_READ_PASSAGES", "top passages the reader reads")
-    min_confidence: float = _setting(0.42, "QA_MIN_CONFIDENCE", "abstain below this confidence")
+    min_confidence: float = _setting(0.37, "QA_MIN_CONFIDENCE", "abstain below this confidence")
     max_question_chars: int = _setting(2000, "QA_MAX_QUESTION_CHARS", "longer questions are refused")
 
     # Optional LLM reader

@@ -52,26 +52,42 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-class LexicalIndex:
-    """bm25s over (id, text) pairs; ``scores`` returns one BM25 score per id."""
+# Metadata kept in memory per record, so that fusion, filters and boosts never wait for Chroma.
+FACETS = ("para_id", "speaker", "source", "date_start", "date_end")
 
-    def __init__(self, ids: list[str], bm25) -> None:
+
+class LexicalIndex:
+    """bm25s over the stored records plus a small in-memory catalog of their facets.
+
+    ``scores`` returns one BM25 score per record; ``facets[i]`` holds record i's
+    para_id, speaker, source and date range.
+    """
+
+    def __init__(self, ids: list[str], bm25, facets: list[list] | None = None) -> None:
         self.ids = ids
         self.bm25 = bm25
+        self.facets = facets or [[pid, "", "", 0, 0] for pid in ids]
         self.position = {pid: i for i, pid in enumerate(ids)}
 
     @classmethod
-    def build(cls, pairs) -> "LexicalIndex":
+    def build(cls, records) -> "LexicalIndex":
+        """From (id, text, metadata) triples."""
         import bm25s
 
-        ids, corpus = [], []
-        for pid, text in pairs:
+        ids, corpus, facets = [], [], []
+        for pid, text, meta in records:
             ids.append(pid)
             corpus.append(tokenize(text) or ["∅"])
+            facets.append([meta.get("para_id") or pid, meta.get("speaker", ""), meta.get("source", ""),
+                           int(meta.get("date_start", 0)), int(meta.get("date_end", 0))])
         bm25 = bm25s.BM25()
         if corpus:
             bm25.index(corpus, show_progress=False)
-        return cls(ids, bm25)
+        return cls(ids, bm25, facets)
+
+    def facet(self, pid: str) -> dict:
+        i = self.position.get(pid)
+        return dict(zip(FACETS, self.facets[i])) if i is not None else {}
 
     def scores(self, query: str) -> np.ndarray:
         tokens = [t for t in tokenize(query) if t in self._vocab]
@@ -103,7 +119,7 @@ class LexicalIndex:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         self.bm25.save(str(tmp), show_progress=False)
-        (tmp / "ids.json").write_text(json.dumps(self.ids))
+        (tmp / "ids.json").write_text(json.dumps({"ids": self.ids, "facets": self.facets}))
         (tmp / "generation").write_text(generation)  # written last: marks the copy complete
         shutil.rmtree(folder, ignore_errors=True)
         tmp.rename(folder)
@@ -116,7 +132,7 @@ class LexicalIndex:
         try:
             if (folder / "generation").read_text() != generation:
                 return None
-            ids = json.loads((folder / "ids.json").read_text())
-            return cls(ids, bm25s.BM25.load(str(folder), show_progress=False, verbosity=0))
-        except (OSError, ValueError):
+            saved = json.loads((folder / "ids.json").read_text())
+            return cls(saved["ids"], bm25s.BM25.load(str(folder), show_progress=False, verbosity=0), saved["facets"])
+        except (OSError, ValueError, KeyError, TypeError):
             return None
