@@ -49,8 +49,18 @@ def fake_engine(tmp_path, store, embedder):
 
 @pytest.fixture(scope="session")
 def corpus_store(tmp_path_factory) -> Path:
-    """The bundled corpus ingested with the real model, once per test session."""
+    """The bundled corpus ingested with the real model, once per test session.
+
+    QA_TEST_CORPUS_STORE=DIR reuses a copy of a store already built from data/transcripts
+    with the default settings (a shortcut for local iteration; CI always ingests).
+    """
     path = tmp_path_factory.mktemp("corpus") / "store"
+    prebuilt = os.environ.get("QA_TEST_CORPUS_STORE")
+    if prebuilt:
+        import shutil
+
+        shutil.copytree(prebuilt, path)
+        return path
     engine = Engine(Settings.from_env({}, store=str(path)))
     report = engine.ingester().run([CORPUS])
     assert report.files_read == 243 and not report.files_skipped, report.files_skipped

@@ -120,7 +120,7 @@ def build_app(service: ChatService):
         questions = gr.State([])
         with gr.Row():
             with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Answers", height=560, elem_id="chat", feedback_options=None)
+                chatbot = gr.Chatbot(label="Answers", height=640, elem_id="chat", feedback_options=None)
                 with gr.Row():
                     box = gr.Textbox(placeholder="How many Azerbaijani students study in Russia?", show_label=False,
                                      scale=5, elem_id="question", max_length=4000)

@@ -31,7 +31,7 @@ def citation_html(c: Citation) -> str:
     title = escape(c.title or c.source)
     body = _highlighted(c)
     if len(c.text) > _COLLAPSE_AT:
-        preview = escape(c.quote) if c.quote else escape(c.text[:200]) + "…"
+        preview = f"<mark>{escape(c.quote)}</mark>" if c.quote else escape(c.text[:200]) + "…"
         body = f"<details><summary>{preview}</summary><p>{body}</p></details>"
     else:
         body = f"<p>{body}</p>"

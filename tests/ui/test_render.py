@@ -27,7 +27,7 @@ def test_file_names_and_titles_are_escaped():
 def test_long_passages_collapse():
     text = "Filler sentence here. " * 40 + "The key fact is 42."
     html = citation_html(cite(text, "The key fact is 42."))
-    assert html.count("<details>") == 1 and "<summary>The key fact is 42.</summary>" in html
+    assert html.count("<details>") == 1 and "<summary><mark>The key fact is 42.</mark></summary>" in html
 
 
 def test_answer_in_bold():
