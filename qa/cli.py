@@ -50,7 +50,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("-k", type=int, help="passages to cite (QA_K, default 5)")
     p.add_argument("--json", action="store_true", help="print the Answer as one JSON object")
-    p.add_argument("--reader", choices=("extractive", "llm"), help="answer reader (QA_READER)")
     _filters(p)
     _common(p)
 
@@ -68,7 +67,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, help="passages to retrieve and cite")
     p.add_argument("--json", action="store_true", help="print the metrics as one JSON object")
     p.add_argument("--report", type=Path, metavar="DIR", help="write report.md, report.json and charts here")
-    p.add_argument("--reader", choices=("extractive", "llm"), help="answer reader (QA_READER)")
     _common(p)
 
     p = sub.add_parser("chat", help="start the web chat")
@@ -92,7 +90,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env(
             store=getattr(args, "store", None), chroma_url=getattr(args, "chroma_url", None),
             chroma_token=getattr(args, "chroma_token", None), k=getattr(args, "k", None),
-            reader=getattr(args, "reader", None),
         )
         return COMMANDS[args.command](args, settings) or 0
     except QAError as err:

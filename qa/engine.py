@@ -49,10 +49,6 @@ class Engine:
 
     @cached_property
     def reader(self) -> Reader:
-        if self.settings.reader == "llm":
-            from qa.llm_read import LLMReader
-
-            return LLMReader(self.embedder, self.settings)
         from qa.read import ExtractiveReader
 
         return ExtractiveReader(self.embedder, self.settings, idf=lambda term: self.retriever.idf(term))

@@ -43,13 +43,10 @@ class Settings:
     boosts: bool = _setting(True, "QA_BOOSTS", "boost paragraphs whose speaker or date the question names")
 
     # Reader and abstention (chosen on data/gold/dev.jsonl, see README "Abstention")
-    reader: str = _setting("extractive", "QA_READER", "answer reader", ("extractive", "llm"))
+    reader: str = _setting("extractive", "QA_READER", "answer reader", ("extractive",))
     read_passages: int = _setting(8, "QA_READ_PASSAGES", "top passages the reader reads")
     min_confidence: float = _setting(0.37, "QA_MIN_CONFIDENCE", "abstain below this confidence")
     max_question_chars: int = _setting(2000, "QA_MAX_QUESTION_CHARS", "longer questions are refused")
-
-    # Optional LLM reader
-    llm: str = _setting("local", "QA_LLM", "chat model: 'local', 'ollama:NAME' or 'openai:MODEL@BASE_URL'")
 
     def __post_init__(self) -> None:
         for f in fields(self):

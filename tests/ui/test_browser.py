@@ -166,3 +166,33 @@ def test_gradio_client_ask_endpoint(server):
     assert "11,000" in result["text"]
     c = result["citations"][0]
     assert c["text"][c["start"]:c["end"]] == c["quote"]
+
+
+def test_load_20_concurrent_askers(server):
+    """20 clients x 10 questions through /ask on loopback: every answer right, no errors."""
+    import statistics
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client
+
+    questions = [(STUDENTS, "11,000"), ("What is the recipe for borscht?", None)]
+
+    def asker(i: int) -> list[float]:
+        client = Client(server, verbose=False)
+        times = []
+        for j in range(10):
+            q, expected = questions[(i + j) % 2]
+            t = time.perf_counter()
+            result = client.predict(q, api_name="/ask")
+            times.append(time.perf_counter() - t)
+            assert "error" not in result, result
+            assert (expected in result["text"]) if expected else result["abstained"], result["text"]
+        return times
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        latencies = [t for ts in pool.map(asker, range(20)) for t in ts]
+    assert len(latencies) == 200
+    assert time.perf_counter() - started < 600
+    p50, p95 = statistics.median(latencies), sorted(latencies)[int(0.95 * len(latencies))]
+    print(f"\nload: 200 requests, p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")

@@ -138,3 +138,27 @@ def test_long_paragraph_is_windowed_and_each_window_cites_the_paragraph(store, t
     assert all(m["paragraph_text"].endswith("olive trees in Yevlakh.") for _, m in windows)
     assert any("4,321 olive trees" in t for t, _ in windows)
     assert all(len(t.split()) <= 38 for t, _ in windows)
+
+
+def test_removed_document_is_gone_from_dense_and_bm25(fake_engine, corpus):
+    fake_engine.ingester().run([corpus])
+    question = "How many Azerbaijani students study in Russia?"
+    for mode in ("dense", "bm25"):
+        hits = fake_engine.retriever.retrieve(question, n=10, mode=mode)
+        assert any(p.meta["source"] == "interview.txt" for p in hits)
+    assert fake_engine.ingester().remove("interview.txt") > 0
+    for mode in ("dense", "bm25", "hybrid"):
+        hits = fake_engine.retriever.retrieve(question, n=10, mode=mode)
+        assert all(p.meta["source"] != "interview.txt" for p in hits), mode
+
+
+def test_fact_in_the_last_sentence_of_a_long_paragraph_is_retrievable(fake_engine, tmp_path):
+    filler = " ".join(f"Sentence number {i} talks about topic {i} at some length here." for i in range(30))
+    root = tmp_path / "long"
+    root.mkdir()
+    (root / "speech.txt").write_text(filler + " The delegation planted exactly 4,321 olive trees in Yevlakh.\n\n"
+                                     + "Another paragraph about fisheries and the sea.\n")
+    fake_engine.ingester().run([root])
+    for mode in ("dense", "bm25"):
+        top = fake_engine.retriever.retrieve("How many olive trees were planted in Yevlakh?", n=1, mode=mode)[0]
+        assert top.text.endswith("olive trees in Yevlakh.") and top.text.startswith("Sentence number 0")
