@@ -8,8 +8,10 @@ the other: the embedder's name says which runtime made the vectors.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
+import warnings
 from functools import cached_property
 from pathlib import Path
 from typing import Sequence
@@ -131,14 +133,20 @@ def export_int8(model_dir: Path, folder: Path) -> None:
 
     ids = torch.ones((2, 8), dtype=torch.long)
     axes = {0: "batch", 1: "tokens"}
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer chatter about shapes that are dynamic axes anyway
         torch.onnx.export(
             Encoder(model), (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(tmp / "model.onnx"),
             input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["last_hidden_state"],
             dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "last_hidden_state": axes},
             opset_version=17, dynamo=False,
         )
-    quantize_dynamic(str(tmp / "model.onnx"), str(tmp / "model_int8.onnx"), weight_type=QuantType.QInt8)
+    root, level = logging.getLogger(), logging.getLogger().level
+    root.setLevel(logging.ERROR)  # the quantizer logs a pre-processing hint on the root logger
+    try:
+        quantize_dynamic(str(tmp / "model.onnx"), str(tmp / "model_int8.onnx"), weight_type=QuantType.QInt8)
+    finally:
+        root.setLevel(level)
     (tmp / "model.onnx").unlink()
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)  # atomic: a half-written export is never used

@@ -46,3 +46,16 @@ def test_upload_names_cannot_escape_the_folder():
 def test_filters_of_drops_empty_values():
     assert filters_of("", None, " ", "") is None
     assert filters_of("Kenya", "", "2022", "") == {"speaker": "Kenya", "since": "2022"}
+
+
+def test_non_loopback_host_needs_auth_or_an_explicit_no_auth():
+    import pytest
+
+    from qa.errors import ConfigError
+    from qa.settings import Settings
+    from ui.app import launch
+
+    with pytest.raises(ConfigError, match="--auth USER:PASSWORD"):
+        launch(Settings.from_env({}), host="0.0.0.0", block=False)
+    with pytest.raises(ConfigError, match="USER:PASSWORD"):
+        launch(Settings.from_env({}), host="0.0.0.0", auth="nopassword", block=False)

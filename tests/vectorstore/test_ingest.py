@@ -162,3 +162,14 @@ def test_fact_in_the_last_sentence_of_a_long_paragraph_is_retrievable(fake_engin
     for mode in ("dense", "bm25"):
         top = fake_engine.retriever.retrieve("How many olive trees were planted in Yevlakh?", n=1, mode=mode)[0]
         assert top.text.endswith("olive trees in Yevlakh.") and top.text.startswith("Sentence number 0")
+
+
+def test_a_200_mb_file_is_rejected_without_being_read(store, tmp_path):
+    root = tmp_path / "big"
+    root.mkdir()
+    with open(root / "huge.txt", "wb") as f:
+        f.truncate(200 * 1024 * 1024)  # sparse: costs no disk
+    shutil.copy(FIX / "transcripts" / "interview.txt", root)
+    report = Ingester(store, FakeEmbedder(), max_bytes=50_000_000).run([root])
+    assert report.files_read == 1
+    assert "over the 50 MB limit" in report.files_skipped[0].reason
