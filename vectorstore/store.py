@@ -143,20 +143,19 @@ class Store:
 
     def metadata(self, where: dict | None = None) -> Iterator[tuple[str, dict]]:
         """(id, metadata) of every record matching ``where``, paged."""
-        offset = 0
-        while True:
-            page = self._collection.get(where=where, include=["metadatas"], limit=_GET_PAGE, offset=offset)
+        for page in self._pages(where, ["metadatas"]):
             yield from zip(page["ids"], page["metadatas"])
-            if len(page["ids"]) < _GET_PAGE:
-                return
-            offset += _GET_PAGE
 
     def records(self, where: dict | None = None) -> Iterator[tuple[str, str, dict]]:
         """(id, text, metadata) of every record, paged; for rebuilding derived indexes."""
+        for page in self._pages(where, ["documents", "metadatas"]):
+            yield from zip(page["ids"], page["documents"], page["metadatas"])
+
+    def _pages(self, where: dict | None, include: list[str]) -> Iterator[dict]:
         offset = 0
         while True:
-            page = self._collection.get(where=where, include=["documents", "metadatas"], limit=_GET_PAGE, offset=offset)
-            yield from zip(page["ids"], page["documents"], page["metadatas"])
+            page = self._collection.get(where=where, include=include, limit=_GET_PAGE, offset=offset)
+            yield page
             if len(page["ids"]) < _GET_PAGE:
                 return
             offset += _GET_PAGE

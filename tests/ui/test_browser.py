@@ -94,6 +94,11 @@ def ask(page, question: str, wait_for: str, n: int) -> None:
         arg=[n, wait_for], timeout=120_000)
 
 
+def upload(page, path: Path) -> None:
+    page.set_input_files("#upload input[type=file]", str(path))
+    page.wait_for_function("() => document.querySelector('#upload-report').innerText.includes('added')", timeout=120_000)
+
+
 def test_students_answer_with_highlighted_quote(page, tmp_path):
     ask(page, STUDENTS, "11,000", 1)
     chat = page.inner_text("#chat")
@@ -129,8 +134,7 @@ def test_upload_then_ask(page, tmp_path):
     doc = tmp_path / "ruritania_briefing.md"
     doc.write_text("---\ntitle: Ruritania briefing\ndate: '2024-05-01'\n---\n\nMR. BLACK: The Ruritanian "
                    "parliament approved 4,321 new wind turbines for the Zenda valley.\n")
-    page.set_input_files("#upload input[type=file]", str(doc))
-    page.wait_for_function("() => document.querySelector('#upload-report').innerText.includes('added')", timeout=120_000)
+    upload(page, doc)
     ask(page, "How many wind turbines did the Ruritanian parliament approve?", "4,321", 1)
 
 
@@ -138,8 +142,7 @@ def test_uploaded_markup_is_shown_as_text_and_never_runs(page, tmp_path):
     doc = tmp_path / "xss_note.txt"
     doc.write_text("Security note\n\nThe Freedonia envoy wrote <script>alert(1)</script> and "
                    "<img src=x onerror=alert(2)> in the Freedonia memo about 77 fishing boats.\n")
-    page.set_input_files("#upload input[type=file]", str(doc))
-    page.wait_for_function("() => document.querySelector('#upload-report').innerText.includes('added')", timeout=120_000)
+    upload(page, doc)
     ask(page, "How many fishing boats did the Freedonia memo mention?", "77", 1)
     chat = page.inner_text("#chat")
     assert "<script>alert(1)</script>" in chat
