@@ -152,7 +152,8 @@ class Retriever:
         """The ``n`` best paragraphs for ``question``, fused from dense and BM25 rankings.
 
         Ranking works on ids and the in-memory facets only; documents are fetched from
-        the store for the ``n`` winners alone.
+        the store for the ``n`` winners alone. Paragraphs of a speaker the question names
+        are boosted (an extra ranking restricted to that speaker was tried and lost on dev).
         """
         filters = filters or Filters()
         timings = timings if timings is not None else {}
@@ -171,12 +172,8 @@ class Retriever:
 
         if vector is not None:
             t = time.perf_counter()
-            # With named speakers, look deeper once and keep their passages as a second list
-            # (a Chroma query filtered by speaker is ten times slower than this).
-            hits = self.store.search_ids(vector, depth * 4 if named else depth, filters.where())
-            ranked.append([pid for pid, _ in hits[:depth]])
-            if named:
-                ranked.append([pid for pid, _ in hits if index.facet(pid).get("speaker") in named])
+            hits = self.store.search_ids(vector, depth, filters.where())
+            ranked.append([pid for pid, _ in hits])
             for pid, sim in hits:
                 key = index.facet(pid).get("para_id", pid)
                 dense_sim[key] = max(dense_sim.get(key, 0.0), sim)
@@ -184,7 +181,7 @@ class Retriever:
 
         if mode != "dense":
             t = time.perf_counter()
-            ranked.extend(self._lexical_ranks(index, query, depth, filters, named))
+            ranked.append(self._lexical_rank(index, query, depth, filters))
             timings["bm25"] = (time.perf_counter() - t) * 1000
 
         t = time.perf_counter()
@@ -196,23 +193,17 @@ class Retriever:
         timings["fuse"] = (time.perf_counter() - t) * 1000
         return passages
 
-    def _lexical_ranks(self, index: LexicalIndex, query: str, depth: int, filters: Filters,
-                       named: list[str]) -> list[list[str]]:
+    def _lexical_rank(self, index: LexicalIndex, query: str, depth: int, filters: Filters) -> list[str]:
         scores = index.scores(query)
+        picked: list[str] = []
         if not scores.any():
-            return []
-        top = np.argsort(-scores)[: depth * 50]
-        out: list[list[str]] = []
-        for speaker in [None] + named:  # the unrestricted list, then one per named speaker
-            picked: list[str] = []
-            for i in top:
-                if scores[i] <= 0 or len(picked) >= depth:
-                    break
-                facet = dict(zip(FACETS, index.facets[i]))
-                if filters.allows(facet) and (speaker is None or facet["speaker"] == speaker):
-                    picked.append(index.ids[i])
-            out.append(picked)
-        return out
+            return picked
+        for i in np.argsort(-scores)[: depth * 50]:
+            if scores[i] <= 0 or len(picked) >= depth:
+                break
+            if filters.allows(dict(zip(FACETS, index.facets[i]))):
+                picked.append(index.ids[i])
+        return picked
 
     def _fuse(self, index: LexicalIndex, ranked: list[list[str]]) -> dict[str, list]:
         """para_id → [score, best record id, signals]; a paragraph scores once per list."""

@@ -54,6 +54,7 @@ class Answer:
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("signals")
+        d.pop("question")  # the documented JSON has exactly the six answer fields
         d["confidence"] = round(self.confidence, 4)
         d["timings_ms"] = {k: round(v, 2) for k, v in self.timings_ms.items()}
         for c in d["citations"]:
