@@ -9,7 +9,6 @@ test gold split (and on the SQuAD subset with --squad), as a Markdown table.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from qa.engine import Engine

@@ -41,7 +41,6 @@ def phase_ingest(backend: str) -> dict:
     """Ingest the corpus into a fresh store, then re-ingest; raw encode of the same texts."""
     from qa.engine import Engine
     from qa.settings import Settings
-    from vectorstore.loaders import loader_for
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = Engine(Settings.from_env({}, store=tmp + "/store", embed_backend=backend))

