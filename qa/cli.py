@@ -135,7 +135,7 @@ def cmd_stats(args, settings: Settings) -> int:
     if args.json:
         print(json.dumps(stats, indent=2))
     else:
-        print(f"documents: {stats['documents']}\nparagraphs: {stats['paragraphs']}\n"
+        print(f"documents: {stats['documents']}\nparagraphs: {stats['paragraphs']} ({stats['records']} records with windows)\n"
               f"model: {stats['model']}\nstore: {stats['store']}")
     return 0
 

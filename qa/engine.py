@@ -82,7 +82,8 @@ class Engine:
         docs = self.store.sources()
         return {
             "documents": len(docs),
-            "paragraphs": self.store.count(),
+            "paragraphs": sum(d["paragraphs"] for d in docs.values()),
+            "records": self.store.count(),
             "model": self.store.model,
             "store": self.store.where,
             "sources": {src: {"title": d["title"], "date": d["date"], "paragraphs": d["paragraphs"]} for src, d in sorted(docs.items())},

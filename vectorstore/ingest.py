@@ -67,7 +67,7 @@ class Ingester:
         self.store = store
         self.embedder = embedder
         self.max_bytes = max_bytes
-        self.flush_at = max(batch_size * 4, 64)  # a few encoder batches per write: better length bucketing
+        self.flush_at = max(batch_size * 16, 64)  # many encoder batches per write: texts are batched by length, so less padding
         self.progress = progress
         self.windower = windower or Windower(embedder)
 

@@ -178,7 +178,7 @@ class Store:
         docs: dict[str, dict] = {}
         for _, meta in self.metadata():
             d = docs.setdefault(meta["source"], {"title": meta.get("title", ""), "date": meta.get("date", ""), "speakers": set(), "paragraphs": 0})
-            d["paragraphs"] += 1
+            d["paragraphs"] += int(meta.get("window", 0)) <= 1  # a long paragraph's windows count once
             if meta.get("speaker"):
                 d["speakers"].add(meta["speaker"])
         return docs

@@ -173,3 +173,13 @@ def test_a_200_mb_file_is_rejected_without_being_read(store, tmp_path):
     report = Ingester(store, FakeEmbedder(), max_bytes=50_000_000).run([root])
     assert report.files_read == 1
     assert "over the 50 MB limit" in report.files_skipped[0].reason
+
+
+def test_stats_count_paragraphs_not_windows(fake_engine, tmp_path):
+    root = tmp_path / "long"
+    root.mkdir()
+    (root / "speech.txt").write_text(" ".join(f"Sentence {i} is about topic {i} in some detail." for i in range(40)) + "\n")
+    report = fake_engine.ingester().run([root])
+    stats = fake_engine.stats()
+    assert report.paragraphs_added == stats["paragraphs"] == 1
+    assert stats["records"] > 1 and stats["documents"] == 1
