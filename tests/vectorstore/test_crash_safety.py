@@ -48,7 +48,7 @@ def reference(tmp_path_factory):
 def test_killed_ingest_then_rerun_equals_clean_ingest(reference, tmp_path, kill_after):
     root, expected = reference
     store = tmp_path / "store"
-    p = ingest(root, store, delay=0.5)
+    p = ingest(root, store, delay=0.8)
     assert p.stdout.readline().strip() == "started"
     time.sleep(kill_after)
     assert p.poll() is None, "the ingest finished before it could be killed"
@@ -67,7 +67,7 @@ def test_killed_ingest_then_rerun_equals_clean_ingest(reference, tmp_path, kill_
 def test_two_concurrent_ingests_do_not_corrupt_the_store(reference, tmp_path):
     root, expected = reference
     store = tmp_path / "store"
-    first = ingest(root, store, delay=0.5)
+    first = ingest(root, store, delay=0.8)
     assert first.stdout.readline().strip() == "started"
     time.sleep(0.5)
     second = ingest(root, store)
