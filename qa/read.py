@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Callable, Protocol, Sequence
 
-
 from qa.qtype import SENTENCE, AnswerType, expected_type
 from qa.retrieve import Passage
 from qa.settings import Settings
@@ -155,9 +154,7 @@ class ExtractiveReader:
                 matched = {t.text for t in terms if _has(t, words)}
                 lexical = sum(t.weight for t in terms if t.text in matched) / total
                 s = Sentence(p, rank, start, end, text, lexical, context, proper, numbers, matched=matched)
-                s.score = 0.55 * lexical + 0.2 * context + 0.25 * (p.score / max_score)
-                if text.rstrip().endswith("?") or p.meta.get("speaker") == "Q":
-                    s.score *= 0.6  # a reporter's question echoes the words but holds no answer
+                s.score = (0.55 * lexical + 0.2 * context + 0.25 * (p.score / max_score)) * _echo_penalty(s)
                 sentences.append(s)
         sentences.sort(key=lambda s: s.score, reverse=True)
         top = sentences[:_EMBEDDED]
@@ -166,9 +163,7 @@ class ExtractiveReader:
             sims = vecs[1:] @ vecs[0]
             for s, sim in zip(top, sims):
                 s.cosine = float(sim)
-                s.score = 0.45 * s.lexical + 0.15 * s.context + 0.4 * max(s.cosine, 0.0)
-                if s.text.rstrip().endswith("?") or s.passage.meta.get("speaker") == "Q":
-                    s.score *= 0.6
+                s.score = (0.45 * s.lexical + 0.15 * s.context + 0.4 * max(s.cosine, 0.0)) * _echo_penalty(s)
             top.sort(key=lambda s: s.score, reverse=True)
         return top + sentences[_EMBEDDED:]
 
@@ -194,7 +189,7 @@ class ExtractiveReader:
                 if label not in qtype.labels and label != "HEAD" or start < label_end:
                     continue
                 text = s.text[start:end]
-                ent_words = {w for w in _question_words(text)}
+                ent_words = _question_words(text)
                 if not ent_words or ent_words <= qwords:
                     continue  # the question's own words are not its answer
                 fit = 1.0 if label == "HEAD" else 1.0 - 0.12 * qtype.labels.index(label)
@@ -259,6 +254,11 @@ class ExtractiveReader:
 
 
 # --- helpers --------------------------------------------------------------------------
+
+
+def _echo_penalty(s: Sentence) -> float:
+    """A reporter's question echoes the question's words but holds no answer."""
+    return 0.6 if s.text.rstrip().endswith("?") or s.passage.meta.get("speaker") == "Q" else 1.0
 
 
 def _quote_spans(text: str) -> list[tuple[int, int, str]]:
