@@ -85,6 +85,15 @@ class Passage:
     signals: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass
+class _Fused:
+    """A paragraph during fusion: its score, the record that stands for it, why it was boosted."""
+
+    score: float
+    record_id: str
+    signals: dict[str, float] = field(default_factory=dict)
+
+
 class Retriever:
     def __init__(self, store: Store, embedder, settings: Settings):
         self.store = store
@@ -188,7 +197,7 @@ class Retriever:
         fused = self._fuse(index, ranked)
         if boosts:
             self._boost(index, fused, question, named)
-        best = sorted(fused.values(), key=lambda c: c[0], reverse=True)[:n]
+        best = sorted(fused.values(), key=lambda c: c.score, reverse=True)[:n]
         passages = self._fetch(best, dense_sim)
         timings["fuse"] = (time.perf_counter() - t) * 1000
         return passages
@@ -206,9 +215,9 @@ class Retriever:
         return picked
 
     def _fuse(self, index: LexicalIndex, ranked: list[list[str]]) -> dict[str, list]:
-        """para_id → [score, best record id, signals]; a paragraph scores once per list."""
+        """para_id → its fused entry; a paragraph scores once per list."""
         k = self.settings.rrf_k
-        fused: dict[str, list] = {}
+        fused: dict[str, _Fused] = {}
         for ids in ranked:
             seen: set[str] = set()
             for pid in ids:
@@ -216,20 +225,20 @@ class Retriever:
                 if key in seen:  # a second window of the same paragraph adds nothing
                     continue
                 seen.add(key)
-                entry = fused.setdefault(key, [0.0, pid, {}])
-                entry[0] += 1.0 / (k + len(seen))
+                entry = fused.setdefault(key, _Fused(0.0, pid))
+                entry.score += 1.0 / (k + len(seen))
         return fused
 
-    def _fetch(self, best: list[list], dense_sim: dict[str, float]) -> list[Passage]:
-        hits = {h.id: h for h in self.store.get([rid for _, rid, _ in best])}
+    def _fetch(self, best: list[_Fused], dense_sim: dict[str, float]) -> list[Passage]:
+        hits = {h.id: h for h in self.store.get([f.record_id for f in best])}
         out = []
-        for score, rid, signals in best:
-            h = hits.get(rid)
+        for f in best:
+            h = hits.get(f.record_id)
             if h is None:  # removed since the index was built
                 continue
             key = h.metadata.get("para_id") or h.id
             text = h.metadata.get("paragraph_text") or h.text
-            out.append(Passage(key, text, h.metadata, score, dense_sim.get(key, 0.0), signals))
+            out.append(Passage(key, text, h.metadata, f.score, dense_sim.get(key, 0.0), f.signals))
         return out
 
     def _named_speakers(self, question: str) -> list[str]:
@@ -247,19 +256,19 @@ class Retriever:
                 found.append(label)
         return found[:3]
 
-    def _boost(self, index: LexicalIndex, fused: dict[str, list], question: str, named: list[str]) -> None:
+    def _boost(self, index: LexicalIndex, fused: dict[str, _Fused], question: str, named: list[str]) -> None:
         years = {int(y) for y in re.findall(r"\b(19\d{2}|20\d{2})\b", question)}
         if not named and not years:
             return
         for entry in fused.values():
-            facet = index.facet(entry[1])
+            facet = index.facet(entry.record_id)
             if named and facet.get("speaker") in named:
-                entry[0] *= 1.5
-                entry[2]["speaker"] = 1.0
+                entry.score *= 1.5
+                entry.signals["speaker"] = 1.0
             lo, hi = facet.get("date_start", 0) // 10000, facet.get("date_end", 0) // 10000
             if years and lo and any(lo <= y <= hi for y in years):
-                entry[0] *= 1.2
-                entry[2]["date"] = 1.0
+                entry.score *= 1.2
+                entry.signals["date"] = 1.0
 
 
 _RECHECK_S = 2.0
