@@ -5,17 +5,19 @@
 'About 11,000'
 
 ``invoke``, ``batch`` and ``stream`` all work; the chain composes with any LangChain
-runnable. LangChain stays in this file: the rest of `qa` uses its own types.
+runnable. With the LLM reader, ``stream`` yields the model's text token by token (``str``)
+and then the verified `Answer`; with the extractive reader it yields the Answer alone.
+LangChain stays in `qa/`: the rest of the package uses its own types.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from langchain_core.runnables import Runnable, RunnableLambda, RunnableParallel, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda, RunnableParallel, RunnablePassthrough
 
 from qa.question import validate_question
 from qa.retrieve import Filters, Passage
@@ -49,8 +51,16 @@ def build_chain(engine, *, k: int | None = None, filters: dict | None = None) ->
     k = k or engine.settings.k
     retriever = ParagraphRetriever(engine=engine, k=max(k, engine.settings.read_passages), filters=filters)
 
-    def read(inputs: dict) -> Answer:
-        return engine.reader.read(inputs["question"], [to_passage(d) for d in inputs["docs"]], k=k)
+    def read(chunks: Iterator[dict]) -> Iterator[str | Answer]:
+        inputs: dict = {}
+        for chunk in chunks:  # the parallel step's output arrives in pieces
+            inputs.update(chunk)
+        passages = [to_passage(d) for d in inputs["docs"]]
+        stream = getattr(engine.reader, "stream", None)
+        if stream is None:
+            yield engine.reader.read(inputs["question"], passages, k=k)
+        else:
+            yield from stream(inputs["question"], passages, k=k)  # invoke folds str + Answer into the Answer
 
     check = RunnableLambda(lambda q: validate_question(q, engine.settings.max_question_chars))
-    return check | RunnableParallel(question=RunnablePassthrough(), docs=retriever) | RunnableLambda(read)
+    return check | RunnableParallel(question=RunnablePassthrough(), docs=retriever) | RunnableGenerator(read)

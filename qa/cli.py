@@ -16,6 +16,8 @@ EPILOG = """examples:
   qa ask "How many Azerbaijani students study in Russia?"
   qa eval data/gold/test.jsonl --report reports/
   qa chat                               web chat on http://127.0.0.1:7860
+  qa ask "What did Zakharova say about Nagorno-Karabakh?" --reader llm
+                                        a generated answer, every quote verified
 
 Every flag has a QA_* environment variable; `qa settings` lists them."""
 
@@ -32,6 +34,13 @@ def _filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", help="only this document (its source path)")
     p.add_argument("--since", metavar="DATE", help="only documents dated on or after DATE (YYYY[-MM[-DD]])")
     p.add_argument("--until", metavar="DATE", help="only documents dated on or before DATE")
+
+
+def _reader(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--reader", choices=("extractive", "llm"),
+                   help="extractive span (default) or a chat model's answer with verified quotes (QA_READER)")
+    p.add_argument("--llm", metavar="SPEC", help="chat model for --reader llm: local (default, SmolLM2-135M), "
+                   "gguf:FILE, ollama:NAME[@URL] or openai:MODEL@URL (QA_LLM)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, help="passages to cite (QA_K, default 5)")
     p.add_argument("--json", action="store_true", help="print the Answer as one JSON object")
     _filters(p)
+    _reader(p)
     _common(p)
 
     p = sub.add_parser("stats", help="documents, paragraphs and model of the store")
@@ -67,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, help="passages to retrieve and cite")
     p.add_argument("--json", action="store_true", help="print the metrics as one JSON object")
     p.add_argument("--report", type=Path, metavar="DIR", help="write report.md, report.json and charts here")
+    _reader(p)
     _common(p)
 
     p = sub.add_parser("chat", help="start the web chat")
@@ -74,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--auth", metavar="USER:PASSWORD", help="require this login (needed when --host is not loopback)")
     p.add_argument("--no-auth", action="store_true", help="allow a non-loopback --host without a login")
+    _reader(p)
     _common(p)
 
     sub.add_parser("settings", help="list every QA_* setting with its default")
@@ -90,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env(
             store=getattr(args, "store", None), chroma_url=getattr(args, "chroma_url", None),
             chroma_token=getattr(args, "chroma_token", None), k=getattr(args, "k", None),
+            reader=getattr(args, "reader", None), llm=getattr(args, "llm", None),
         )
         return COMMANDS[args.command](args, settings) or 0
     except QAError as err:
@@ -156,7 +169,15 @@ def cmd_ask(args, settings: Settings) -> int:
     from qa.render import render_answer
 
     filters = {k: getattr(args, k) for k in ("speaker", "source", "since", "until") if getattr(args, k)}
-    answer = Engine(settings).answer(args.question, k=settings.k, filters=filters or None)
+    live = not args.json and sys.stderr.isatty()
+    for event in Engine(settings).stream(args.question, k=settings.k, filters=filters or None):
+        if isinstance(event, str):
+            if live:  # the model's words as they come; the verified answer follows on stdout
+                print(event, end="", file=sys.stderr, flush=True)
+            continue
+        answer = event
+    if live and answer.generated:
+        print("\n", file=sys.stderr)
     if args.json:
         print(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from functools import cached_property
-from typing import Any
+from typing import Any, Iterator
 
 from qa.question import validate_question
 from qa.read import Reader
@@ -23,8 +23,10 @@ from vectorstore.store import Store
 
 class Engine:
     def __init__(self, settings: Settings | None = None, *, store: Store | None = None,
-                 embedder: Embedder | None = None, reader: Reader | None = None):
+                 embedder: Embedder | None = None, reader: Reader | None = None, chat_model: Any = None):
         self.settings = settings or Settings.from_env()
+        if chat_model is not None:
+            self.__dict__["chat_model"] = chat_model
         if store is not None:
             self.__dict__["store"] = store
         if embedder is not None:
@@ -49,9 +51,20 @@ class Engine:
 
     @cached_property
     def reader(self) -> Reader:
+        if self.settings.reader == "llm":
+            from qa.llm.reader import LLMReader
+
+            return LLMReader(self.chat_model, self.settings)
         from qa.read import ExtractiveReader
 
         return ExtractiveReader(self.embedder, self.settings, idf=lambda term: self.retriever.idf(term))
+
+    @cached_property
+    def chat_model(self):
+        """The LangChain chat model of QA_LLM (LLM reader only); built lazily, loaded on first use."""
+        from qa.llm.models import chat_model
+
+        return chat_model(self.settings)
 
     def ingester(self, progress: bool = False):
         from vectorstore.ingest import Ingester
@@ -67,16 +80,39 @@ class Engine:
     def answer(self, question: str, *, k: int | None = None, filters: Filters | dict | None = None,
                history: list[str] | None = None) -> Answer:
         """Answer one question; ``history`` holds earlier questions of a conversation."""
+        for event in self.stream(question, k=k, filters=filters, history=history):
+            pass
+        return event
+
+    def stream(self, question: str, *, k: int | None = None, filters: Filters | dict | None = None,
+               history: list[str] | None = None) -> Iterator[str | Answer]:
+        """Like `answer`, but the LLM reader's text arrives token by token (``str``) before the
+        verified `Answer`, which is always the last item. The extractive reader yields only the Answer."""
         question = validate_question(question, self.settings.max_question_chars)
         k = k or self.settings.k
         timings: dict[str, float] = {}
-        passages = self.retriever.retrieve(question, n=max(k, self.settings.read_passages),
+        asked, notes = question, []
+        if self.settings.reader == "llm" and history:
+            from qa.llm.rewrite import rewrite
+
+            t = time.perf_counter()
+            asked = rewrite(self.chat_model, question, history)
+            timings["rewrite"] = (time.perf_counter() - t) * 1000
+            if asked != question:
+                notes.append(f"Follow-up read as: {asked}")
+            history = None  # the rewrite already carries the conversation
+        passages = self.retriever.retrieve(asked, n=max(k, self.settings.read_passages),
                                            filters=Filters.of(filters), history=history, timings=timings)
         t = time.perf_counter()
-        answer = self.reader.read(question, passages, k=k)
-        timings["read"] = (time.perf_counter() - t) * 1000
-        answer.timings_ms = {**timings, **answer.timings_ms, "total": sum(timings.values())}
-        return answer
+        stream = getattr(self.reader, "stream", None)
+        events = stream(asked, passages, k=k) if stream else iter([self.reader.read(asked, passages, k=k)])
+        for event in events:
+            if isinstance(event, Answer):
+                timings["read"] = (time.perf_counter() - t) * 1000
+                event.question = question
+                event.notes = notes + event.notes
+                event.timings_ms = {**timings, **event.timings_ms, "total": sum(timings.values())}
+            yield event
 
     def stats(self) -> dict[str, Any]:
         docs = self.store.sources()

@@ -31,6 +31,12 @@ class StoreError(QAError):
     exit_code = 3
 
 
+class ModelError(QAError):
+    """The chat model behind the LLM reader cannot be reached or fails while generating."""
+
+    exit_code = 5
+
+
 class LoadError(QAError):
     """A transcript file cannot be read; ingest skips it and reports this reason."""
 

@@ -14,11 +14,22 @@ def render_answer(answer: Answer, color: bool = False, width: int = 100) -> str:
     lines = [f"{b}{answer.text}{e}"]
     if not answer.abstained:
         lines.append(f"confidence {answer.confidence:.2f}")
+    lines += [textwrap.fill(n, width=width) for n in answer.notes]
+    generative = bool(answer.generated)
     for n, c in enumerate(answer.citations, start=1):
         lines.append("")
-        lines.append(f"[{n}] {citation_heading(c)}")
+        lines.append(f"[{n}] {citation_heading(c)}{verification(c) if generative else ''}")
         lines.append(textwrap.indent(textwrap.fill(_highlight(c, color), width=width), "    "))
     return "\n".join(lines)
+
+
+def verification(c: Citation) -> str:
+    """LLM answers only: whether the model's quote was found in this paragraph."""
+    if c.quote and c.verified:
+        return "  ✓ quote verified"
+    if c.claimed:
+        return f"  ✗ not verified: the model quoted “{_clip(c.claimed, 120)}”"
+    return "  (retrieved, not cited)"
 
 
 def citation_heading(c: Citation) -> str:

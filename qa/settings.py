@@ -43,10 +43,18 @@ class Settings:
     boosts: bool = _setting(True, "QA_BOOSTS", "boost paragraphs whose speaker or date the question names")
 
     # Reader and abstention (chosen on data/gold/dev.jsonl, see README "Abstention")
-    reader: str = _setting("extractive", "QA_READER", "answer reader", ("extractive",))
+    reader: str = _setting("extractive", "QA_READER", "answer reader: extracted span, or LLM with verified quotes", ("extractive", "llm"))
     read_passages: int = _setting(8, "QA_READ_PASSAGES", "top passages the reader reads")
     min_confidence: float = _setting(0.37, "QA_MIN_CONFIDENCE", "abstain below this confidence")
     max_question_chars: int = _setting(2000, "QA_MAX_QUESTION_CHARS", "longer questions are refused")
+
+    # Generative reader (QA_READER=llm); see qa/llm/models.py for the model spec
+    llm: str = _setting("local", "QA_LLM", "chat model: local | gguf:FILE | ollama:NAME[@URL] | openai:MODEL@URL")
+    llm_api_key: str = _setting("", "QA_LLM_API_KEY", "API key for an openai: endpoint (local servers need none)")
+    llm_passages: int = _setting(3, "QA_LLM_PASSAGES", "top passages given to the LLM")
+    llm_passage_chars: int = _setting(600, "QA_LLM_PASSAGE_CHARS", "each passage is cut to this many characters")
+    llm_max_tokens: int = _setting(160, "QA_LLM_MAX_TOKENS", "longest generated answer, in tokens")
+    llm_timeout: float = _setting(120.0, "QA_LLM_TIMEOUT", "seconds to wait for a remote model")
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -54,11 +62,16 @@ class Settings:
             choices = f.metadata.get("choices")
             if choices and value not in choices:
                 raise ConfigError(f"{f.metadata['env']}={value!r} is not one of {', '.join(choices)}.")
-        for name in ("k", "candidates", "batch_size", "read_passages", "max_question_chars", "rrf_k"):
+        for name in ("k", "candidates", "batch_size", "read_passages", "max_question_chars", "rrf_k",
+                     "llm_passages", "llm_passage_chars", "llm_max_tokens"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}.")
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ConfigError(f"min_confidence must lie in [0, 1], got {self.min_confidence}.")
+        if self.reader == "llm":
+            from qa.llm.models import parse_spec
+
+            parse_spec(self.llm)  # a malformed QA_LLM fails here, naming the value
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":

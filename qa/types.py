@@ -26,7 +26,10 @@ class Citation:
     score: float
     id: str = ""
     rank: int = 0  # 1-based position in the retrieval ranking
+    # True when ``quote`` was found verbatim in ``text``: always so for the extractive reader;
+    # for the LLM reader, False on a passage the model cited with a quote that is not in it.
     verified: bool = True
+    claimed: str = ""  # LLM reader: the quote the model gave, when it could not be verified
 
     def __post_init__(self) -> None:
         if self.text[self.start:self.end] != self.quote:
@@ -48,18 +51,27 @@ class Answer:
     confidence: float
     citations: list[Citation] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    generated: str = ""  # LLM reader: the model's raw output, before verification
+    notes: list[str] = field(default_factory=list)  # what verification dropped or flagged, and why
     # The reader's evidence features behind `confidence`; for tuning, not part of the JSON.
     signals: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("signals")
-        d.pop("question")  # the documented JSON has exactly the six answer fields
+        d.pop("question")  # the question is the caller's own input
         d["confidence"] = round(self.confidence, 4)
         d["timings_ms"] = {k: round(v, 2) for k, v in self.timings_ms.items()}
         for c in d["citations"]:
             c["score"] = round(c["score"], 4)
         return d
+
+    def __radd__(self, other: Any) -> "Answer":
+        # LangChain folds a stream's chunks with ``+``: the LLM reader streams text tokens and
+        # then the verified Answer, and folding them must yield the Answer.
+        if isinstance(other, str):
+            return self
+        return NotImplemented
 
 
 NO_ANSWER = "The transcripts do not answer this question."

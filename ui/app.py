@@ -17,7 +17,7 @@ from typing import Iterator
 from qa.engine import Engine
 from qa.errors import ConfigError, QAError
 from qa.settings import Settings
-from ui.render import answer_html, citations_html
+from ui.render import answer_html, citations_html, draft_html
 
 UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".pdf")
 MAX_UPLOAD_MB = 20
@@ -28,6 +28,10 @@ CSS = """
 .qa-meta { color: #666; font-size: 0.9em; }
 .qa-sentence { color: #444; font-style: italic; }
 mark { background: #ffe58a; padding: 0 2px; }
+.qa-draft { color: #888; }
+.qa-ok { color: #1a7f37; font-size: 0.9em; }
+.qa-bad { color: #b42318; font-size: 0.9em; }
+.qa-notes { color: #666; font-size: 0.9em; }
 """
 
 
@@ -41,6 +45,11 @@ class ChatService:
     def ask(self, question: str, history: list[str] | None = None, filters: dict | None = None):
         with self.lock:
             return self.engine.answer(question, filters=filters, history=history)
+
+    def stream(self, question: str, history: list[str] | None = None, filters: dict | None = None):
+        """Tokens (str) of the LLM reader as they come, then the `Answer`."""
+        with self.lock:
+            yield from self.engine.stream(question, filters=filters, history=history)
 
     def upload_dir(self) -> Path:
         base = self.engine.settings.store if not self.engine.settings.chroma_url else Path(".qa-uploads")
@@ -141,13 +150,21 @@ def build_app(service: ChatService):
         def respond(message: str, chat: list, asked: list[str], sp, src, s, u) -> Iterator:
             chat = list(chat or []) + [{"role": "user", "content": message}]
             yield chat, asked, ""
+            chat.append({"role": "assistant", "content": "…"})
+            draft = ""
             try:
-                answer = service.ask(message, history=asked, filters=filters_of(sp, src, s, u))
+                for event in service.stream(message, history=asked, filters=filters_of(sp, src, s, u)):
+                    if isinstance(event, str):  # LLM reader: show the words as they come, unverified
+                        draft += event
+                        chat[-1] = {"role": "assistant", "content": draft_html(draft)}
+                        yield chat, asked, ""
+                    else:
+                        answer = event
             except QAError as err:
-                chat.append({"role": "assistant", "content": f"⚠️ {err}"})
+                chat[-1] = {"role": "assistant", "content": f"⚠️ {err}"}
                 yield chat, asked, ""
                 return
-            chat.append({"role": "assistant", "content": answer_html(answer)})
+            chat[-1] = {"role": "assistant", "content": answer_html(answer)}
             yield chat, asked, ""  # the short answer first ...
             chat[-1] = {"role": "assistant", "content": answer_html(answer) + citations_html(answer)}
             yield chat, asked + [message], ""  # ... then its citations

@@ -14,20 +14,38 @@ def answer_html(answer: Answer) -> str:
     head = f"<p><strong>{escape(answer.text)}</strong></p>"
     if answer.abstained:
         head = f"<p><strong>{escape(answer.text)}</strong> <em>(closest passages below)</em></p>"
-    elif answer.sentence and answer.sentence != answer.text:
+    elif answer.sentence and answer.sentence != answer.text and not answer.generated:
         head += f'<p class="qa-sentence">“{escape(answer.sentence)}”</p>'
+    if answer.notes:
+        head += '<ul class="qa-notes">' + "".join(f"<li>{escape(n)}</li>" for n in answer.notes) + "</ul>"
     return head
+
+
+def draft_html(text: str) -> str:
+    """The LLM's words while it writes; replaced by the verified answer when it finishes."""
+    return f'<p class="qa-draft">{escape(text)} ▍</p><p class="qa-meta"><em>checking quotes when the model finishes…</em></p>'
+
+
+def verification_html(c: Citation) -> str:
+    if c.quote and c.verified:
+        return ' <span class="qa-ok">✓ quote verified</span>'
+    if c.claimed:
+        return f' <span class="qa-bad">✗ not verified: the model quoted “{escape(c.claimed)}”</span>'
+    return ' <span class="qa-meta">(retrieved, not cited)</span>'
+
 
 
 def citations_html(answer: Answer) -> str:
     if not answer.citations:
         return ""
-    items = "".join(f"<li>{citation_html(c)}</li>" for c in answer.citations)
+    items = "".join(f"<li>{citation_html(c, generative=bool(answer.generated))}</li>" for c in answer.citations)
     return f'<ol class="qa-citations">{items}</ol>'
 
 
-def citation_html(c: Citation) -> str:
+def citation_html(c: Citation, generative: bool = False) -> str:
     meta = " · ".join(escape(x) for x in (c.speaker, c.date, f"¶{c.paragraph}") if x)
+    if generative:
+        meta += verification_html(c)
     title = escape(c.title or c.source)
     body = _highlighted(c)
     if len(c.text) > _COLLAPSE_AT:

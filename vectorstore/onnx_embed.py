@@ -23,9 +23,10 @@ from vectorstore.embed import PACKAGED_MODEL, packaged_model_path, quiet_transfo
 SUFFIX = "+onnx-int8"
 
 
-def cache_root() -> Path:
+def cache_root(kind: str = "onnx") -> Path:
+    """Where converted models live: $QA_CACHE_DIR, else ~/.cache/qa-transcripts, one folder per kind."""
     base = os.environ.get("QA_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "qa-transcripts" / "onnx"
+    return Path(base) / "qa-transcripts" / kind
 
 
 class OnnxEmbedder:

@@ -1,0 +1,127 @@
+"""The generative reader: a LangChain chat model writes the answer, `verify` decides what stays.
+
+>>> reader = LLMReader(chat_model(settings), settings)            # doctest: +SKIP
+>>> for event in reader.stream(question, passages):               # doctest: +SKIP
+...     print(event if isinstance(event, str) else event.text)    # tokens, then the verified Answer
+
+Only verified claims reach ``Answer.text``; each cites the passage its quote was found in,
+numbered as in ``Answer.citations``. What was dropped, and why, is in ``Answer.notes``; an
+answer with no verified claim is an abstention that still reports what the model said.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator, Sequence
+
+from qa.errors import ModelError
+from qa.llm.prompt import REFUSAL, answer_messages
+from qa.llm.verify import parse_claims, verify
+from qa.retrieve import Passage
+from qa.settings import Settings
+from qa.types import NO_ANSWER, Answer, Citation
+
+
+class LLMReader:
+    def __init__(self, model: Any, settings: Settings):
+        self.model = model  # a LangChain BaseChatModel; nothing is loaded until the first question
+        self.settings = settings
+
+    def read(self, question: str, passages: Sequence[Passage], k: int = 5) -> Answer:
+        answer = None
+        for event in self.stream(question, passages, k):
+            answer = event
+        return answer
+
+    def stream(self, question: str, passages: Sequence[Passage], k: int = 5) -> Iterator[str | Answer]:
+        """Text as the model writes it, then the verified `Answer` (verification needs the whole text)."""
+        passages = list(passages)
+        given = passages[: self.settings.llm_passages]
+        if not given:
+            yield Answer(question, NO_ANSWER, "", True, 0.0, [])
+            return
+        messages = answer_messages(question, [cut(p.text, self.settings.llm_passage_chars) for p in given])
+        output = ""
+        try:
+            for chunk in self.model.stream(messages):
+                token = chunk.content if isinstance(chunk.content, str) else "".join(
+                    part.get("text", "") for part in chunk.content if isinstance(part, dict))
+                if token:
+                    output += token
+                    yield token
+        except Exception as err:  # connection refused, timeout, a model that crashed
+            raise ModelError(f"The chat model ({self.settings.llm}) failed: {type(err).__name__}: {err}") from err
+        yield build_answer(question, output, given, passages, k)
+
+
+def build_answer(question: str, output: str, given: list[Passage], passages: list[Passage], k: int) -> Answer:
+    """The `Answer` for ``output``, written by a model that saw ``given`` numbered from 1."""
+    if is_refusal(output):
+        return Answer(question, NO_ANSWER, "", True, 0.0, _context(passages, [], k), generated=output)
+    claims = verify(parse_claims(output), [p.text for p in given])
+    kept = [c for c in claims if c.verified]
+    citations: list[Citation] = []
+    numbered: dict[tuple[int, int, int], int] = {}
+    parts = []
+    for c in kept:
+        key = (c.passage, c.start, c.end)
+        if key not in numbered:
+            p = given[c.passage - 1]
+            citations.append(_citation(p, passages, c.start, c.end))
+            numbered[key] = len(citations)
+        parts.append(f"{c.text} [{numbered[key]}].")
+    notes = [f"Note: {c.text!r}: {c.note}." for c in kept if c.note]
+    dropped = [c for c in claims if not c.verified]
+    for c in dropped:
+        notes.append(f"Dropped {c.text!r}: {c.problem}.")
+        cited = [m for m in c.markers if 1 <= m <= len(given)]
+        if cited:  # shown with the quote the model claimed, flagged as not verified
+            citations.append(_citation(given[cited[0] - 1], passages, 0, 0, verified=False, claimed=c.quote or c.text))
+    signals = {"claims": float(len(claims)), "claims_unverified": float(len(dropped))}
+    if not kept:
+        if claims:
+            notes.insert(0, f"The model answered {output.strip()!r}, but none of it could be verified in the passages.")
+        return Answer(question, NO_ANSWER, "", True, 0.0, _context(passages, citations, k), generated=output,
+                      notes=notes, signals=signals)
+    text = " ".join(parts)
+    confidence = len(kept) / len(claims)
+    return Answer(question, text, citations[0].quote, False, confidence, _context(passages, citations, k),
+                  generated=output, notes=notes, signals=signals)
+
+
+def is_refusal(output: str) -> bool:
+    flat = re.sub(r"\s+", " ", output).strip().lower()
+    return not flat or flat.startswith(REFUSAL.lower().rstrip(".")) or flat.startswith("the passages do not")
+
+
+def cut(text: str, chars: int) -> str:
+    """The passage as the model sees it: at most ``chars`` characters, cut at a word.
+
+    >>> cut("one two three", 9)
+    'one two …'
+    """
+    return text if len(text) <= chars else text[:chars].rsplit(" ", 1)[0] + " …"
+
+
+def _citation(p: Passage, passages: list[Passage], start: int, end: int, *, verified: bool = True,
+              claimed: str = "") -> Citation:
+    m = p.meta
+    rank = next((r for r, q in enumerate(passages, start=1) if q.id == p.id), 0)
+    return Citation(source=m.get("source", ""), title=m.get("title", ""), date=m.get("date", ""),
+                    speaker=m.get("speaker", ""), paragraph=int(m.get("paragraph", 0)), text=p.text,
+                    quote=p.text[start:end], start=start, end=end, score=round(float(p.dense or p.score), 4),
+                    id=p.id, rank=rank, verified=verified, claimed=claimed)
+
+
+def _context(passages: list[Passage], cited: list[Citation], k: int) -> list[Citation]:
+    """The cited passages first, then the other retrieved ones (no quote, not verified) up to ``k``."""
+    out = list(cited)
+    seen = {c.id for c in cited}
+    for p in passages:
+        if len(out) >= max(k, len(cited)):
+            break
+        if p.id not in seen:
+            out.append(_citation(p, passages, 0, 0, verified=False))
+            seen.add(p.id)
+    return out
+
