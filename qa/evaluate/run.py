@@ -31,6 +31,8 @@ class QuestionResult:
     passed: bool
     has_evidence: bool = False
     error: str = ""
+    claims: int = 0             # LLM reader: claims the model made ...
+    claims_unverified: int = 0  # ... and how many the verifier caught
 
 
 def evaluate(engine, gold: list[GoldQuestion], k: int = 5, progress: bool = False) -> dict:
@@ -63,11 +65,12 @@ def _one(engine, g: GoldQuestion, depth: int) -> QuestionResult:
     if g.evidence and not a.abstained and a.citations:
         cited = is_relevant(a.citations[0].text, g.evidence)
     verbatim = all(c.text[c.start:c.end] == c.quote for c in a.citations) and (
-        a.abstained or not a.citations or a.text in a.citations[0].text)
+        a.abstained or not a.citations or bool(a.generated) or a.text in a.citations[0].text)
     passed = (em == 1.0 or f1 >= 0.5) if g.answers else a.abstained
     return QuestionResult(g.id, g.question, list(g.answers), a.text, a.abstained, round(a.confidence, 4), em, f1,
                           rank, cited, verbatim, a.citations[0].source if a.citations else "", latency, passed,
-                          bool(g.evidence))
+                          bool(g.evidence), claims=int(a.signals.get("claims", 0) if a.generated else 0),
+                          claims_unverified=int(a.signals.get("claims_unverified", 0) if a.generated else 0))
 
 
 def summarize(results: list[QuestionResult], k: int) -> dict:
@@ -80,6 +83,12 @@ def summarize(results: list[QuestionResult], k: int) -> dict:
     ev = [r for r in results if r.has_evidence]
     answered = [r for r in results if r.cited_relevant is not None]
     lat = [r.latency_ms for r in results]
+    claims = sum(r.claims for r in results)
+    extra = {}
+    if claims:  # LLM reader: how much of what the model wrote the verifier refused
+        caught = sum(r.claims_unverified for r in results)
+        extra["verifier"] = {"claims": claims, "unverified_caught": caught, "share_caught": round(caught / claims, 4),
+                             "answers_with_a_dropped_claim": sum(r.claims_unverified > 0 for r in results)}
     return {
         "n": len(results),
         "exact_match": mean(r.exact_match for r in results),
@@ -102,6 +111,7 @@ def summarize(results: list[QuestionResult], k: int) -> dict:
         "citation_precision": mean(float(r.cited_relevant) for r in answered),
         "quotes_verbatim": mean(float(r.quotes_verbatim) for r in results),
         "latency_ms": {"p50": round(percentile(lat, 50), 1), "p95": round(percentile(lat, 95), 1)},
+        **extra,
         "questions": [asdict(r) for r in results],
     }
 

@@ -1,0 +1,62 @@
+"""The chat with the LLM reader, in headless Chromium: the model's words stream in, then the
+verified answer replaces them, with each citation marked verified or not."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from test_browser import ROOT, browser, free_port  # noqa: F401  (browser is a fixture)
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+GOLD = {json.loads(line)["id"]: json.loads(line) for line in (ROOT / "data/gold/dev.jsonl").read_text().splitlines()}
+
+
+@pytest.fixture(scope="module")
+def llm_server(corpus_store, tmp_path_factory):
+    store = tmp_path_factory.mktemp("ui-llm") / "store"
+    shutil.copytree(corpus_store, store)
+    port = free_port()
+    log_path = store.parent / "chat.log"
+    log = open(log_path, "w")
+    proc = subprocess.Popen([sys.executable, "-m", "qa", "chat", "--store", str(store), "--port", str(port),
+                             "--reader", "llm", "--llm", "local"],
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 400
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(log_path.read_text())
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            time.sleep(1)
+    else:
+        proc.kill()
+        raise RuntimeError("chat did not start:\n" + log_path.read_text())
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+    log.close()
+
+
+def test_tokens_stream_then_the_verified_answer_replaces_them(browser, llm_server, tmp_path):  # noqa: F811
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(llm_server)
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    page.fill("#question textarea", GOLD["dev-007"]["question"])
+    page.click("#ask")
+    page.wait_for_selector("#chat .qa-draft", timeout=120_000)  # words arrive before verification
+    page.wait_for_selector("#chat .qa-citations", timeout=300_000)
+    page.screenshot(path=str(tmp_path / "llm.png"), full_page=True)
+    assert page.locator("#chat .qa-draft").count() == 0  # the draft is gone once verified
+    assert page.locator("#chat .qa-ok", has_text="quote verified").count() >= 1
+    first = page.locator("#chat .qa-citations li").first
+    assert first.locator(".qa-ok").count() == 1 and first.locator("mark").count() >= 1
