@@ -184,7 +184,7 @@ def main() -> None:
     store = a.store
     for step in tqdm(steps, desc="benchmarks", unit="phase"):
         if step == "ingest":
-            results["ingest"] = {b: _child("ingest", b) for b in filter(None, [a.backend, a.compare])}
+            results.setdefault("ingest", {}).update({b: _child("ingest", b) for b in filter(None, [a.backend, a.compare])})
         if step in ("latency", "cold") and not store:
             store = tempfile.mkdtemp() + "/store"
             subprocess.run([sys.executable, "-m", "qa", "ingest", str(CORPUS), "--store", store],

@@ -64,3 +64,8 @@ def test_settings_lists_every_variable(capsys):
     assert main(["settings"]) == 0
     out = capsys.readouterr().out
     assert "QA_STORE" in out and "QA_MIN_CONFIDENCE" in out
+
+
+def test_a_bad_llm_spec_is_named_before_anything_loads(tmp_path, capsys):
+    assert main(["ask", "Who?", "--store", str(tmp_path), "--reader", "llm", "--llm", "gpt4"]) == 2
+    assert "QA_LLM='gpt4' is not a model spec" in capsys.readouterr().err

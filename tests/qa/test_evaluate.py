@@ -93,3 +93,15 @@ def test_cli_refuses_a_malformed_gold_file_before_loading_models(tmp_path, capsy
     path.write_text('{"question": "Q?", "answers": []}\n{broken\n')
     assert main(["eval", str(path), "--store", str(tmp_path / "none")]) == 2
     assert f"{path}:2: not valid JSON" in capsys.readouterr().err
+
+
+def test_summary_reports_what_the_verifier_caught():
+    from qa.evaluate.run import QuestionResult, summarize
+
+    def result(claims, caught):
+        return QuestionResult("q", "q?", ["a"], "a", False, 1.0, 1.0, 1.0, 1, True, True, "s", 5.0, True, True,
+                              claims=claims, claims_unverified=caught)
+
+    m = summarize([result(3, 1), result(1, 0), result(0, 0)], k=5)
+    assert m["verifier"] == {"claims": 4, "unverified_caught": 1, "share_caught": 0.25, "answers_with_a_dropped_claim": 1}
+    assert "verifier" not in summarize([result(0, 0)], k=5)  # the extractive reader makes no claims

@@ -59,3 +59,23 @@ def test_non_loopback_host_needs_auth_or_an_explicit_no_auth():
         launch(Settings.from_env({}), host="0.0.0.0", block=False)
     with pytest.raises(ConfigError, match="USER:PASSWORD"):
         launch(Settings.from_env({}), host="0.0.0.0", auth="nopassword", block=False)
+
+
+def test_llm_answers_mark_each_citation_and_escape_what_the_model_wrote():
+    from ui.render import draft_html
+
+    ok = cite("About 11,000 students study in Russia.", "About 11,000 students")
+    bad = cite("Another paragraph.", "")
+    bad.verified, bad.claimed = False, "<img src=x onerror=alert(1)> made up"
+    a = Answer("q?", "About 11,000 students [1].", ok.quote, False, 0.5, [ok, bad], generated="<script>x</script>",
+               notes=["Dropped '<b>claim</b>': the quote is not in [2]."])
+    html = full_html(a)
+    assert html.count("✓ quote verified") == 1 and "✗ not verified" in html
+    assert "<img" not in html and "<b>claim" not in html and "&lt;b&gt;claim" in html
+    assert "<script>" not in draft_html("<script>alert(1)</script>")
+
+
+def test_extractive_answers_show_no_verification_marks():
+    a = Answer("q?", "About 11,000", "About 11,000 students", False, 0.9,
+               [cite("About 11,000 students study in Russia.", "About 11,000 students")])
+    assert "verified" not in full_html(a)
