@@ -30,7 +30,8 @@ def answer(question: str, *, store: str | None = None, k: int | None = None, fil
     from qa.settings import Settings
 
     settings = Settings.from_env(store=store)
-    key = (str(settings.store), settings.chroma_url, settings.embed_model, settings.embed_backend, settings.reader)
+    key = (str(settings.store), settings.chroma_url, settings.embed_model, settings.embed_backend, settings.reader,
+           settings.llm)
     engine = _ENGINES.get(key)
     if engine is None:
         engine = _ENGINES[key] = Engine(settings)

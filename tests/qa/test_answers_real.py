@@ -59,7 +59,8 @@ def test_cli_ask_json(corpus_store):
     out = subprocess.run([sys.executable, "-m", "qa", "ask", STUDENTS, "--json", "--store", str(corpus_store)],
                          capture_output=True, text=True, check=True, cwd=ROOT, timeout=300)
     d = json.loads(out.stdout)
-    assert set(d) == {"text", "sentence", "abstained", "confidence", "citations", "timings_ms"}
+    assert set(d) == {"text", "sentence", "abstained", "confidence", "citations", "timings_ms", "generated", "notes"}
+    assert d["generated"] == "" and d["notes"] == []  # extractive: nothing generated, nothing dropped
     assert "11,000" in d["text"] and 0 <= d["confidence"] <= 1
     c = d["citations"][0]
     assert {"source", "title", "date", "speaker", "paragraph", "text", "quote", "start", "end", "score"} <= set(c)
