@@ -40,7 +40,7 @@ class LLMReader:
         if not given:
             yield Answer(question, NO_ANSWER, "", True, 0.0, [])
             return
-        messages = answer_messages(question, [cut(p.text, self.settings.llm_passage_chars) for p in given])
+        messages = answer_messages(question, [focus(p.text, question, self.settings.llm_passage_chars) for p in given])
         output = ""
         try:
             for chunk in self.model.stream(messages):
@@ -94,13 +94,33 @@ def is_refusal(output: str) -> bool:
     return not flat or flat.startswith(REFUSAL.lower().rstrip(".")) or flat.startswith("the passages do not")
 
 
-def cut(text: str, chars: int) -> str:
-    """The passage as the model sees it: at most ``chars`` characters, cut at a word.
+_WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
+_STOP = {"the", "and", "for", "with", "that", "this", "what", "which", "who", "whom", "how", "many", "much", "did",
+         "does", "was", "were", "are", "from", "about", "according", "when", "where", "why", "its", "their", "has", "have"}
 
-    >>> cut("one two three", 9)
-    'one two …'
+
+def focus(text: str, question: str, chars: int) -> str:
+    """At most ``chars`` characters of a passage, centred on the sentence that shares the most
+    words with the question: a long passage's answer is often past its first lines.
+
+    >>> focus("Filler one. Filler two. The students number 11,000. Filler three.", "How many students?", 30)
+    '… The students number 11,000. …'
     """
-    return text if len(text) <= chars else text[:chars].rsplit(" ", 1)[0] + " …"
+    if len(text) <= chars:
+        return text
+    words = {w.lower() for w in _WORD.findall(question) if len(w) > 2} - _STOP
+    sentences = [(m.start(), m.end()) for m in re.finditer(r"[^.!?]+[.!?]*[\s\"”’]*", text)]
+    best = max(sentences, key=lambda se: len(words & {w.lower() for w in _WORD.findall(text[se[0]:se[1]])}))
+    mid = (best[0] + best[1]) // 2
+    start = max(0, min(mid - chars // 2, len(text) - chars))
+    # snap to word boundaries inside the window
+    if start > 0:
+        start = text.find(" ", start) + 1 or start
+    end = min(len(text), start + chars)
+    if end < len(text):
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
+    core = text[start:end].strip()
+    return ("… " if start > 0 else "") + core + (" …" if end < len(text) else "")
 
 
 def _citation(p: Passage, passages: list[Passage], start: int, end: int, *, verified: bool = True,

@@ -200,3 +200,13 @@ def test_a_missing_gguf_file_is_a_config_error(tmp_path):
 
     with pytest.raises(ConfigError, match="no GGUF file"):
         chat_model(Settings.from_env({}, reader="llm", llm=f"gguf:{tmp_path}/none.gguf"))
+
+
+def test_the_model_sees_the_part_of_a_long_passage_that_matches_the_question():
+    from qa.llm.reader import focus
+
+    long = "Opening remarks about the weather and the agenda. " * 30 + STUDENTS + " Closing remarks. " * 40
+    shown = focus(long, "How many Azerbaijani students study in Russia?", 600)
+    assert "About 11,000 Azerbaijani students" in shown and len(shown) <= 604
+    assert shown.startswith("… ") and shown.endswith(" …")
+    assert focus(TRADE, "anything", 600) == TRADE  # short passages are shown whole
