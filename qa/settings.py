@@ -49,10 +49,10 @@ class Settings:
     max_question_chars: int = _setting(2000, "QA_MAX_QUESTION_CHARS", "longer questions are refused")
 
     # Generative reader (QA_READER=llm); see qa/llm/models.py for the model spec
-    llm: str = _setting("local", "QA_LLM", "chat model: local | gguf:FILE | ollama:NAME[@URL] | openai:MODEL@URL")
+    llm: str = _setting("local", "QA_LLM", "chat model: local, gguf:FILE, ollama:NAME[@URL] or openai:MODEL@URL")
     llm_api_key: str = _setting("", "QA_LLM_API_KEY", "API key for an openai: endpoint (local servers need none)")
     llm_passages: int = _setting(3, "QA_LLM_PASSAGES", "top passages given to the LLM")
-    llm_passage_chars: int = _setting(600, "QA_LLM_PASSAGE_CHARS", "each passage is cut to this many characters")
+    llm_passage_chars: int = _setting(600, "QA_LLM_PASSAGE_CHARS", "characters of each passage shown, around its best-matching sentence")
     llm_max_tokens: int = _setting(160, "QA_LLM_MAX_TOKENS", "longest generated answer, in tokens")
     llm_timeout: float = _setting(120.0, "QA_LLM_TIMEOUT", "seconds to wait for a remote model")
 

@@ -96,17 +96,19 @@ class LocalChatModel(BaseChatModel):
             worker = threading.Thread(target=generate, daemon=True)
             worker.start()
             text = ""
-            for token in streamer:
-                if not token:
-                    continue
-                text += token
-                if (stop and any(s in text for s in stop)) or looping(text):
-                    halt.set()
-                    break
-                if run_manager:
-                    run_manager.on_llm_new_token(token)
-                yield ChatGenerationChunk(message=AIMessageChunk(content=token))
-            worker.join()
+            try:
+                for token in streamer:
+                    if not token:
+                        continue
+                    text += token
+                    if (stop and any(s in text for s in stop)) or looping(text):
+                        break
+                    if run_manager:
+                        run_manager.on_llm_new_token(token)
+                    yield ChatGenerationChunk(message=AIMessageChunk(content=token))
+            finally:  # also when the consumer stops early (a closed chat tab): free the model
+                halt.set()
+                worker.join()
         if failure:
             raise failure[0]
 
