@@ -11,6 +11,7 @@ load takes about a second. Decoding is greedy, so an answer is reproducible.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import threading
@@ -145,7 +146,7 @@ def converted(gguf: Path) -> Path:
 
     from vectorstore.embed import quiet_transformers
 
-    tmp = folder.with_name(folder.name + f".tmp{threading.get_ident()}")
+    tmp = folder.with_name(folder.name + f".tmp{os.getpid()}-{threading.get_ident()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     quiet_transformers()
