@@ -25,11 +25,8 @@ def render_answer(answer: Answer, color: bool = False, width: int = 100) -> str:
 
 def verification(c: Citation) -> str:
     """LLM answers only: whether the model's quote was found in this paragraph."""
-    if c.quote and c.verified:
-        return "  ✓ quote verified"
-    if c.claimed:
-        return f"  ✗ not verified: the model quoted “{_clip(c.claimed, 120)}”"
-    return "  (retrieved, not cited)"
+    return {"verified": "  ✓ quote verified", "context": "  (retrieved, not cited)"}.get(
+        c.status, f"  ✗ not verified: the model quoted “{_clip(c.claimed, 120)}”")
 
 
 def citation_heading(c: Citation) -> str:

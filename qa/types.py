@@ -31,6 +31,14 @@ class Citation:
     verified: bool = True
     claimed: str = ""  # LLM reader: the quote the model gave, when it could not be verified
 
+    @property
+    def status(self) -> str:
+        """For display of LLM answers: "verified" (its quote was found here), "unverified" (the
+        model cited this paragraph with a quote that is not in it) or "context" (retrieved only)."""
+        if self.quote and self.verified:
+            return "verified"
+        return "unverified" if self.claimed else "context"
+
     def __post_init__(self) -> None:
         if self.text[self.start:self.end] != self.quote:
             raise ValueError(f"quote {self.quote!r} is not text[{self.start}:{self.end}] of {self.source}")

@@ -27,12 +27,11 @@ def draft_html(text: str) -> str:
 
 
 def verification_html(c: Citation) -> str:
-    if c.quote and c.verified:
+    if c.status == "verified":
         return ' <span class="qa-ok">✓ quote verified</span>'
-    if c.claimed:
+    if c.status == "unverified":
         return f' <span class="qa-bad">✗ not verified: the model quoted “{escape(c.claimed)}”</span>'
     return ' <span class="qa-meta">(retrieved, not cited)</span>'
-
 
 
 def citations_html(answer: Answer) -> str:

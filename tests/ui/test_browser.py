@@ -29,19 +29,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(corpus_store, tmp_path_factory):
-    store = tmp_path_factory.mktemp("ui") / "store"
+def start_chat(corpus_store, folder: Path, *args: str, env: dict | None = None):
+    """A `qa chat` process over a copy of the corpus store; yields its URL, stops it afterwards."""
+    store = folder / "store"
     shutil.copytree(corpus_store, store)
     port = free_port()
-    log = open(store.parent / "chat.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "qa", "chat", "--store", str(store), "--port", str(port)],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "QA_BOOSTS": "1"})
+    log_path = folder / "chat.log"
+    log = open(log_path, "w")
+    proc = subprocess.Popen([sys.executable, "-m", "qa", "chat", "--store", str(store), "--port", str(port), *args],
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 240
+    deadline = time.time() + 400
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError((store.parent / "chat.log").read_text())
+            raise RuntimeError(log_path.read_text())
         try:
             urllib.request.urlopen(url, timeout=2)
             break
@@ -49,11 +50,16 @@ def server(corpus_store, tmp_path_factory):
             time.sleep(1)
     else:
         proc.kill()
-        raise RuntimeError("chat did not start:\n" + (store.parent / "chat.log").read_text())
+        raise RuntimeError("chat did not start:\n" + log_path.read_text())
     yield url
     proc.terminate()
     proc.wait(timeout=30)
     log.close()
+
+
+@pytest.fixture(scope="module")
+def server(corpus_store, tmp_path_factory):
+    yield from start_chat(corpus_store, tmp_path_factory.mktemp("ui"), env={"QA_BOOSTS": "1"})
 
 
 @pytest.fixture(scope="module")

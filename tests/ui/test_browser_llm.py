@@ -4,15 +4,9 @@ verified answer replaces them, with each citation marked verified or not."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
-from test_browser import ROOT, browser, free_port  # noqa: F401  (browser is a fixture)
+from test_browser import ROOT, browser, start_chat  # noqa: F401  (browser is a fixture)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 GOLD = {json.loads(line)["id"]: json.loads(line) for line in (ROOT / "data/gold/dev.jsonl").read_text().splitlines()}
@@ -20,31 +14,7 @@ GOLD = {json.loads(line)["id"]: json.loads(line) for line in (ROOT / "data/gold/
 
 @pytest.fixture(scope="module")
 def llm_server(corpus_store, tmp_path_factory):
-    store = tmp_path_factory.mktemp("ui-llm") / "store"
-    shutil.copytree(corpus_store, store)
-    port = free_port()
-    log_path = store.parent / "chat.log"
-    log = open(log_path, "w")
-    proc = subprocess.Popen([sys.executable, "-m", "qa", "chat", "--store", str(store), "--port", str(port),
-                             "--reader", "llm", "--llm", "local"],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 400
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(log_path.read_text())
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            time.sleep(1)
-    else:
-        proc.kill()
-        raise RuntimeError("chat did not start:\n" + log_path.read_text())
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
-    log.close()
+    yield from start_chat(corpus_store, tmp_path_factory.mktemp("ui-llm"), "--reader", "llm", "--llm", "local")
 
 
 def test_tokens_stream_then_the_verified_answer_replaces_them(browser, llm_server, tmp_path):  # noqa: F811
