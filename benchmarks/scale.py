@@ -116,7 +116,7 @@ def main() -> None:
             "answer_ms": {"p50": pct(answer_ms, 50), "p95": pct(answer_ms, 95)},
             "disk_mb": round(du_mb(folder)),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "hnsw": {k: v for k, v in HNSW.items()},
+            "hnsw": dict(HNSW),
         }
         print(json.dumps({size: results[str(size)]}), flush=True)
         args.out.write_text(json.dumps(results, indent=2) + "\n")

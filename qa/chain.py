@@ -20,6 +20,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda, RunnableParallel, RunnablePassthrough
 
 from qa.question import validate_question
+from qa.read import read_events
 from qa.retrieve import Filters, Passage
 from qa.types import Answer
 
@@ -56,11 +57,7 @@ def build_chain(engine, *, k: int | None = None, filters: dict | None = None) ->
         for chunk in chunks:  # the parallel step's output arrives in pieces
             inputs.update(chunk)
         passages = [to_passage(d) for d in inputs["docs"]]
-        stream = getattr(engine.reader, "stream", None)
-        if stream is None:
-            yield engine.reader.read(inputs["question"], passages, k=k)
-        else:
-            yield from stream(inputs["question"], passages, k=k)  # invoke folds str + Answer into the Answer
+        yield from read_events(engine.reader, inputs["question"], passages, k)  # invoke folds str + Answer into the Answer
 
     check = RunnableLambda(lambda q: validate_question(q, engine.settings.max_question_chars))
     return check | RunnableParallel(question=RunnablePassthrough(), docs=retriever) | RunnableGenerator(read)

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any, Iterator
 
 from qa.question import validate_question
-from qa.read import Reader
+from qa.read import Reader, read_events
 from qa.retrieve import Filters, Retriever
 from qa.settings import Settings
 from qa.types import Answer
@@ -104,9 +104,7 @@ class Engine:
         passages = self.retriever.retrieve(asked, n=max(k, self.settings.read_passages),
                                            filters=Filters.of(filters), history=history, timings=timings)
         t = time.perf_counter()
-        stream = getattr(self.reader, "stream", None)
-        events = stream(asked, passages, k=k) if stream else iter([self.reader.read(asked, passages, k=k)])
-        for event in events:
+        for event in read_events(self.reader, asked, passages, k):
             if isinstance(event, Answer):
                 timings["read"] = (time.perf_counter() - t) * 1000
                 event.question = question

@@ -19,7 +19,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Iterator, Protocol, Sequence
 
 from qa.qtype import SENTENCE, AnswerType, expected_type
 from qa.retrieve import Passage
@@ -41,6 +41,16 @@ class Reader(Protocol):
     def read(self, question: str, passages: Sequence[Passage], k: int = 5) -> Answer:
         """An `Answer` citing ``passages`` (best first), at most ``k`` of them."""
         ...
+
+
+def read_events(reader: Reader, question: str, passages: Sequence[Passage], k: int) -> Iterator[str | Answer]:
+    """What a reader produces, as a stream: a generative reader's ``stream()`` yields text and
+    then the `Answer`; any other reader yields its Answer alone."""
+    stream = getattr(reader, "stream", None)
+    if stream is None:
+        yield reader.read(question, passages, k=k)
+    else:
+        yield from stream(question, passages, k=k)
 
 
 # Question words that carry no content.

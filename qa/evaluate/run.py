@@ -69,8 +69,8 @@ def _one(engine, g: GoldQuestion, depth: int) -> QuestionResult:
     passed = (em == 1.0 or f1 >= 0.5) if g.answers else a.abstained
     return QuestionResult(g.id, g.question, list(g.answers), a.text, a.abstained, round(a.confidence, 4), em, f1,
                           rank, cited, verbatim, a.citations[0].source if a.citations else "", latency, passed,
-                          bool(g.evidence), claims=int(a.signals.get("claims", 0) if a.generated else 0),
-                          claims_unverified=int(a.signals.get("claims_unverified", 0) if a.generated else 0))
+                          bool(g.evidence), claims=int(a.signals.get("claims", 0)),
+                          claims_unverified=int(a.signals.get("claims_unverified", 0)))
 
 
 def summarize(results: list[QuestionResult], k: int) -> dict:

@@ -61,8 +61,8 @@ class LocalChatModel(BaseChatModel):
 
     # --- generation ---------------------------------------------------------------------
 
-    def _inputs(self, messages: list[BaseMessage]):
-        tokenizer, _ = self._load()
+    @staticmethod
+    def _inputs(tokenizer, messages: list[BaseMessage]):
         chat = [{"role": _ROLES.get(m.type, "user"), "content": m.content} for m in messages]
         return tokenizer.apply_chat_template(chat, add_generation_prompt=True, return_tensors="pt", return_dict=True)
 
@@ -72,7 +72,7 @@ class LocalChatModel(BaseChatModel):
         from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
 
         tokenizer, model = self._load()
-        inputs = self._inputs(messages)
+        inputs = self._inputs(tokenizer, messages)
         streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=600)
         failure: list[BaseException] = []
         halt = threading.Event()

@@ -110,7 +110,8 @@ def focus(text: str, question: str, chars: int) -> str:
         return text
     words = {w.lower() for w in _WORD.findall(question) if len(w) > 2} - _STOP
     sentences = [(m.start(), m.end()) for m in re.finditer(r"[^.!?]+[.!?]*[\s\"”’]*", text)]
-    best = max(sentences, key=lambda se: len(words & {w.lower() for w in _WORD.findall(text[se[0]:se[1]])}))
+    best = max(sentences, key=lambda se: len(words & {w.lower() for w in _WORD.findall(text[se[0]:se[1]])}),
+               default=(0, 0))
     mid = (best[0] + best[1]) // 2
     start = max(0, min(mid - chars // 2, len(text) - chars))
     # snap to word boundaries inside the window
