@@ -55,7 +55,7 @@ class Engine:
             from qa.llm.reader import LLMReader
 
             return LLMReader(self.chat_model, self.settings)
-        from qa.read import ExtractiveReader
+        from qa.reader import ExtractiveReader
 
         return ExtractiveReader(self.embedder, self.settings, idf=lambda term: self.retriever.idf(term))
 

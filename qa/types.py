@@ -61,6 +61,9 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     generated: str = ""  # LLM reader: the model's raw output, before verification
     notes: list[str] = field(default_factory=list)  # what verification dropped or flagged, and why
+    # Extractive reader, when it abstains: the short answer it judged too unlikely to give
+    # (for calibration and risk-coverage curves in `qa eval`; never shown as an answer).
+    withheld: str = ""
     # The reader's evidence features behind `confidence`; for tuning, not part of the JSON.
     signals: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from qa.errors import LoadError
 from qa.evaluate.metrics import f1_score, normalize_answer
-from qa.read import ExtractiveReader
+from qa.reader import ExtractiveReader
 from qa.retrieve import Passage
 from qa.settings import Settings
 from vectorstore.loaders import loader_for

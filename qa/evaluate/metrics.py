@@ -79,3 +79,44 @@ def percentile(values: Sequence[float], q: float) -> float:
     lo = int(pos)
     hi = min(lo + 1, len(xs) - 1)
     return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+def expected_calibration_error(pairs: Sequence[tuple[float, bool]], bins: int = 10) -> float:
+    """Mean gap between confidence and accuracy over equal-width confidence bins, weighted by
+    the bins' sizes. ``pairs`` are (confidence, the offered answer is right).
+
+    >>> expected_calibration_error([(0.9, True), (0.9, False), (0.2, False)])
+    0.3333
+    """
+    if not pairs:
+        return 0.0
+    total = 0.0
+    for lo, hi, members in calibration_bins(pairs, bins):
+        if members:
+            conf = sum(c for c, _ in members) / len(members)
+            acc = sum(1 for _, r in members if r) / len(members)
+            total += len(members) * abs(conf - acc)
+    return round(total / len(pairs), 4)
+
+
+def calibration_bins(pairs: Sequence[tuple[float, bool]], bins: int = 10) -> list[tuple[float, float, list]]:
+    out = [(i / bins, (i + 1) / bins, []) for i in range(bins)]
+    for c, r in pairs:
+        out[min(int(c * bins), bins - 1)][2].append((c, r))
+    return out
+
+
+def risk_coverage(pairs: Sequence[tuple[float, bool]], points: int = 20) -> list[dict]:
+    """Answer only the most confident share of questions: precision at each coverage.
+
+    >>> risk_coverage([(0.9, True), (0.5, False)], points=2)
+    [{'coverage': 0.5, 'precision': 1.0}, {'coverage': 1.0, 'precision': 0.5}]
+    """
+    ranked = sorted(pairs, key=lambda p: -p[0])
+    out = []
+    for i in range(1, points + 1):
+        n = max(1, round(len(ranked) * i / points))
+        top = ranked[:n]
+        if top:
+            out.append({"coverage": round(n / len(ranked), 4), "precision": round(sum(1 for _, r in top if r) / n, 4)})
+    return out

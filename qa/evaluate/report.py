@@ -17,6 +17,9 @@ def metrics_table(m: dict) -> str:
         (f"unanswerable: abstention accuracy (n={u['n']})", f"{u['abstention_accuracy']:.3f}"),
         (f"retrieval recall@1 / @5 / @{r['k']} (n={r['n']})", f"{r['recall@1']:.3f} / {r['recall@5']:.3f} / {r['recall@k']:.3f}"),
         ("retrieval MRR", f"{r['mrr']:.3f}"),
+        ("answered precision (share of given answers that are right)", f"{m['answered_precision']:.3f}"),
+        ("coverage (share of questions answered)", f"{m['coverage']:.3f}"),
+        ("calibration error (ECE, 10 bins)", f"{m['calibration']['ece']:.3f}"),
         ("citation precision", f"{m['citation_precision']:.3f}"),
         ("quotes verbatim", f"{m['quotes_verbatim']:.3f}"),
         ("latency p50 / p95 (ms)", f"{m['latency_ms']['p50']:.0f} / {m['latency_ms']['p95']:.0f}"),
@@ -38,7 +41,7 @@ def write_report(m: dict, folder: Path, title: str = "") -> None:
     for row in metrics_table(m).splitlines():
         key, _, value = row.rpartition("  ")
         lines.append(f"| {key.strip()} | {value.strip()} |")
-    lines += ["", "![metrics](metrics.png)", "", "![latency](latency.png)", "",
+    lines += ["", "![metrics](metrics.png)", "", "![calibration](calibration.png)", "", "![latency](latency.png)", "",
               f"## Failing questions ({len(failing)} of {m['n']})", "",
               "| id | question | expected | got | cited source |", "|---|---|---|---|---|"]
     for q in failing:
@@ -72,6 +75,8 @@ def _charts(m: dict, folder: Path) -> None:
     fig.savefig(folder / "metrics.png", dpi=100)
     plt.close(fig)
 
+    _calibration_chart(m, folder, plt)
+
     lat = [q["latency_ms"] for q in m["questions"]]
     fig, ax = plt.subplots(figsize=(8, 3))
     ax.hist(lat, bins=30, color="#a5553b")
@@ -82,4 +87,40 @@ def _charts(m: dict, folder: Path) -> None:
     ax.legend()
     fig.tight_layout()
     fig.savefig(folder / "latency.png", dpi=100)
+    plt.close(fig)
+
+
+def _calibration_chart(m: dict, folder: Path, plt) -> None:
+    """Reliability diagram (confidence against accuracy) and risk-coverage curve, side by side."""
+    from qa.evaluate.metrics import calibration_bins
+
+    pairs = [(q["confidence"], q["right"]) for q in m["questions"]]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8))
+    xs, ys, ns = [], [], []
+    for lo, hi, members in calibration_bins(pairs):
+        if members:
+            xs.append(sum(c for c, _ in members) / len(members))
+            ys.append(sum(1 for _, r in members if r) / len(members))
+            ns.append(len(members))
+    left.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
+    left.plot(xs, ys, marker="o", color="#3b6ea5", label=f"reader (ECE {m['calibration']['ece']:.3f})")
+    for x, y, n in zip(xs, ys, ns):
+        left.annotate(str(n), (x, y), textcoords="offset points", xytext=(4, -10), fontsize=7)
+    left.set_xlabel("confidence")
+    left.set_ylabel("share of answers right")
+    left.set_title("Reliability (n per bin)")
+    left.set_xlim(0, 1)
+    left.set_ylim(0, 1)
+    left.legend(fontsize=8, loc="upper left")
+    rc = m["calibration"]["risk_coverage"]
+    right.plot([p["coverage"] for p in rc], [1 - p["precision"] for p in rc], marker=".", color="#a5553b")
+    right.axvline(m["coverage"], color="black", linestyle="--", label=f"at the threshold: coverage {m['coverage']:.2f}")
+    right.set_xlabel("coverage (most confident share answered)")
+    right.set_ylabel("risk (share of answers wrong)")
+    right.set_title("Risk-coverage")
+    right.set_xlim(0, 1)
+    right.set_ylim(0, 1)
+    right.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(folder / "calibration.png", dpi=100)
     plt.close(fig)

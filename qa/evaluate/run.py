@@ -9,7 +9,9 @@ from dataclasses import asdict, dataclass
 
 from qa.errors import QAError
 from qa.evaluate.gold import GoldQuestion, load_gold
-from qa.evaluate.metrics import first_relevant_rank, is_relevant, percentile, score_answer
+from qa.evaluate.metrics import (
+    expected_calibration_error, first_relevant_rank, is_relevant, percentile, risk_coverage, score_answer,
+)
 from qa.settings import Settings
 
 
@@ -30,6 +32,7 @@ class QuestionResult:
     latency_ms: float
     passed: bool
     has_evidence: bool = False
+    right: bool = False         # the short answer given, or withheld, scores F1 >= 0.5 (never, if unanswerable)
     error: str = ""
     claims: int = 0             # LLM reader: claims the model made ...
     claims_unverified: int = 0  # ... and how many the verifier caught
@@ -67,9 +70,11 @@ def _one(engine, g: GoldQuestion, depth: int) -> QuestionResult:
     verbatim = all(c.text[c.start:c.end] == c.quote for c in a.citations) and (
         a.abstained or not a.citations or bool(a.generated) or a.text in a.citations[0].text)
     passed = (em == 1.0 or f1 >= 0.5) if g.answers else a.abstained
+    offered = a.withheld if a.abstained else a.text
+    right = bool(g.answers) and bool(offered) and score_answer(offered, False, g.answers)[1] >= 0.5
     return QuestionResult(g.id, g.question, list(g.answers), a.text, a.abstained, round(a.confidence, 4), em, f1,
                           rank, cited, verbatim, a.citations[0].source if a.citations else "", latency, passed,
-                          bool(g.evidence), claims=int(a.signals.get("claims", 0)),
+                          bool(g.evidence), right=right, claims=int(a.signals.get("claims", 0)),
                           claims_unverified=int(a.signals.get("claims_unverified", 0)))
 
 
@@ -83,6 +88,8 @@ def summarize(results: list[QuestionResult], k: int) -> dict:
     ev = [r for r in results if r.has_evidence]
     answered = [r for r in results if r.cited_relevant is not None]
     lat = [r.latency_ms for r in results]
+    given = [r for r in results if not r.abstained]
+    pairs = [(r.confidence, r.right) for r in results]
     claims = sum(r.claims for r in results)
     extra = {}
     if claims:  # LLM reader: how much of what the model wrote the verifier refused
@@ -108,6 +115,10 @@ def summarize(results: list[QuestionResult], k: int) -> dict:
             "mrr": mean((1.0 / r.rank) if r.rank else 0.0 for r in ev),
             "k": k,
         },
+        "answered_precision": mean(float(r.right) for r in given),
+        "coverage": mean(float(not r.abstained) for r in results),
+        "calibration": {"ece": round(expected_calibration_error(pairs), 4), "bins": 10,
+                        "risk_coverage": risk_coverage(pairs)},
         "citation_precision": mean(float(r.cited_relevant) for r in answered),
         "quotes_verbatim": mean(float(r.quotes_verbatim) for r in results),
         "latency_ms": {"p50": round(percentile(lat, 50), 1), "p95": round(percentile(lat, 95), 1)},

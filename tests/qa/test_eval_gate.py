@@ -22,7 +22,11 @@ def test_test_split_stays_above_the_floors(corpus_store, tmp_path):
     assert m["f1"] >= floors["f1"], f"F1 {m['f1']} fell below the floor {floors['f1']}"
     assert m["retrieval"]["recall@5"] >= floors["recall@5"], m["retrieval"]
     assert m["quotes_verbatim"] >= floors["quotes_verbatim"]
+    assert m["unanswerable"]["abstention_accuracy"] >= floors["abstention_accuracy"], m["unanswerable"]
+    assert m["answerable"]["false_abstention"] <= floors["false_abstention_max"], m["answerable"]
+    assert m["answered_precision"] >= floors["answered_precision"], m["answered_precision"]
     assert {"n", "exact_match", "f1", "answerable", "unanswerable", "retrieval", "citation_precision",
-            "latency_ms", "questions"} <= set(m)
-    for name in ("report.md", "report.json", "metrics.png", "latency.png"):
+            "answered_precision", "coverage", "calibration", "latency_ms", "questions"} <= set(m)
+    assert 0 <= m["calibration"]["ece"] <= 1 and len(m["calibration"]["risk_coverage"]) == 20
+    for name in ("report.md", "report.json", "metrics.png", "calibration.png", "latency.png"):
         assert (tmp_path / "report" / name).stat().st_size > 0

@@ -4,7 +4,7 @@ import pytest
 from fakes import FakeEmbedder
 
 from qa.qtype import expected_type
-from qa.read import ExtractiveReader
+from qa.reader import ExtractiveReader
 from qa.retrieve import Passage
 from qa.settings import Settings
 

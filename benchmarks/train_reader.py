@@ -1,0 +1,315 @@
+"""Rebuild the reader's three models from `data/gold/train.jsonl` and print the dev metrics.
+
+    python -m benchmarks.train_reader --store .store          # writes qa/reader/weights/
+
+Each model is a LightGBM text file. The stages are cross-fitted: the sentence model's
+out-of-fold probabilities choose the sentences whose spans are scored, and the span model's
+out-of-fold probabilities feed the answer model, so every model trains on inputs like those
+it sees when reading. Folds group questions by source document. The answer model's
+out-of-fold probabilities are calibrated (Platt) and its threshold is chosen on them and on
+dev; `data/gold/test.jsonl` is never read. The manifest records hashes of the data, the
+feature code and these settings; `tests/qa/reader/test_models.py` fails when they drift.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from qa.evaluate.gold import GoldQuestion, load_gold
+from qa.evaluate.metrics import best_over, f1_score, normalize_answer
+from qa.reader import extractive
+from qa.reader.candidates import LABELS, ORIGINS
+from qa.reader.extractive import ExtractiveReader
+from qa.reader.features import ANSWER_FEATURES, SENTENCE_FEATURES, SPAN_FEATURES
+from qa.reader.models import WEIGHTS, Models, file_hash
+from qa.reader.question import analyze
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAIN = ROOT / "data" / "gold" / "train.jsonl"
+DEV = ROOT / "data" / "gold" / "dev.jsonl"
+CODE = [ROOT / "qa" / "reader" / f for f in ("features.py", "candidates.py", "question.py", "extractive.py")] + \
+    [ROOT / "qa" / "qtype.py", Path(__file__)]
+FOLDS = 5
+SEED = 13
+PARAMS = {
+    "sentence": dict(objective="binary", learning_rate=0.05, num_leaves=15, min_data_in_leaf=20, feature_fraction=0.8,
+                     bagging_fraction=0.8, bagging_freq=1, lambda_l2=1.0, num_boost_round=300),
+    "span": dict(objective="binary", learning_rate=0.05, num_leaves=31, min_data_in_leaf=20, feature_fraction=0.8,
+                 bagging_fraction=0.8, bagging_freq=1, lambda_l2=1.0, num_boost_round=400),
+    "answer": dict(objective="binary", learning_rate=0.03, num_leaves=7, min_data_in_leaf=20, feature_fraction=0.8,
+                   bagging_fraction=0.8, bagging_freq=1, lambda_l2=2.0, num_boost_round=250),
+}
+CATEGORICAL = {"sentence": ["qtype"], "span": ["qtype", "origin", "label"], "answer": ["qtype"]}
+FEATURES = {"sentence": SENTENCE_FEATURES, "span": SPAN_FEATURES, "answer": ANSWER_FEATURES}
+
+
+def settings_hash() -> str:
+    blob = json.dumps({"params": PARAMS, "folds": FOLDS, "seed": SEED, "embedded": extractive.EMBEDDED,
+                       "parsed": extractive.PARSED, "labels": LABELS, "origins": ORIGINS}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def fingerprint() -> dict:
+    """What the shipped models depend on; a test compares it with the repository's files."""
+    return {"train": file_hash(TRAIN), "dev": file_hash(DEV), "code": file_hash(*CODE), "settings": settings_hash()}
+
+
+def train_booster(name: str, X: np.ndarray, y: np.ndarray, threads: int = 2):
+    import lightgbm
+
+    p = dict(PARAMS[name])
+    rounds = p.pop("num_boost_round")
+    cats = [FEATURES[name].index(c) for c in CATEGORICAL[name]]
+    data = lightgbm.Dataset(X, y, feature_name=list(FEATURES[name]), categorical_feature=cats, free_raw_data=False)
+    p.update(seed=SEED, deterministic=True, num_threads=threads, verbose=-1, force_row_wise=True)
+    return lightgbm.train(p, data, num_boost_round=rounds)
+
+
+def out_of_fold(name: str, X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Each row's probability from a model that did not see its group's rows."""
+    fold_of = {g: i % FOLDS for i, g in enumerate(sorted(set(groups), key=lambda g: hashlib.md5(g.encode()).hexdigest()))}
+    folds = np.array([fold_of[g] for g in groups])
+    oof = np.zeros(len(y))
+    for f in range(FOLDS):
+        test = folds == f
+        if test.any() and (~test).any() and len(set(y[~test])) > 1:
+            oof[test] = train_booster(name, X[~test], y[~test]).predict(X[test])
+    return oof
+
+
+def _contains(text: str, answers: tuple[str, ...]) -> bool:
+    t = f" {normalize_answer(text)} "
+    return any(f" {normalize_answer(a)} " in t for a in answers if normalize_answer(a))
+
+
+def _relevant(text: str, evidence: str) -> bool:
+    return bool(evidence) and " ".join(evidence.split()) in " ".join(text.split())
+
+
+def group_of(g: GoldQuestion) -> str:
+    return g.extra.get("source") or g.extra.get("near_source") or g.id
+
+
+def collect(engine, reader: ExtractiveReader, gold: list[GoldQuestion], progress: bool) -> list[dict]:
+    """Questions with their analysed sentences (stage 1 features and labels)."""
+    from tqdm import tqdm
+
+    out = []
+    n = max(engine.settings.k, engine.settings.read_passages)
+    for g in tqdm(gold, desc="retrieve + sentences", disable=not progress, dynamic_ncols=True):
+        passages = engine.retriever.retrieve(g.question, n=n)
+        q = analyze(g.question, reader.idf)
+        sents = reader.sentences(q, passages[: engine.settings.read_passages])
+        labels = []
+        for s in sents:
+            if not g.answers:
+                labels.append(0)
+            elif _contains(s.text, g.answers):
+                labels.append(1 if _relevant(s.passage.text, g.evidence) else -1)  # -1: same words elsewhere, ignored
+            else:
+                labels.append(0)
+        out.append({"gold": g, "q": q, "sentences": sents, "labels": labels})
+    return out
+
+
+def stage_rows(items: list[dict], key: str, label_key: str, answerable_only: bool):
+    X, y, groups, owners = [], [], [], []
+    for i, it in enumerate(items):
+        if answerable_only and not it["gold"].answers:
+            continue
+        for obj, lab in zip(it[key], it[label_key]):
+            if lab < 0:
+                continue
+            X.append(obj.features)
+            y.append(lab)
+            groups.append(group_of(it["gold"]))
+            owners.append((i, obj))
+    return np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64), np.asarray(groups), owners
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--store", default=".store", help="an ingested store of data/transcripts (default .store)")
+    ap.add_argument("--out", type=Path, default=WEIGHTS, help="where the model files go (default qa/reader/weights)")
+    ap.add_argument("--no-dev-eval", action="store_true", help="skip the final qa eval run on dev")
+    args = ap.parse_args(argv)
+    random.seed(SEED)
+    from qa.engine import Engine
+    from qa.settings import Settings
+
+    progress = sys.stderr.isatty()
+    t0 = time.perf_counter()
+    engine = Engine(Settings.from_env(store=args.store))
+    engine.retriever.lexical()
+    untrained = Models(folder=args.out / "__none__")
+    reader = ExtractiveReader(engine.embedder, engine.settings, idf=engine.retriever.idf, models=untrained)
+    train = load_gold(TRAIN)
+    items = collect(engine, reader, train, progress)
+
+    # 1. Sentences: out-of-fold probabilities order each question's sentences.
+    X, y, groups, owners = stage_rows(items, "sentences", "labels", answerable_only=True)
+    print(f"sentence rows {len(y)}, positives {int(y.sum())}", file=sys.stderr)
+    oof = out_of_fold("sentence", X, y, groups)
+    sentence_model = train_booster("sentence", X, y)
+    for (i, s), p in zip(owners, oof):
+        s.prob = float(p)
+    for it in items:  # unanswerable questions: the full model (they were not in its training rows)
+        if not it["gold"].answers:
+            probs = sentence_model.predict(np.asarray([s.features for s in it["sentences"]]))
+            for s, p in zip(it["sentences"], probs):
+                s.prob = float(p)
+        it["sentences"].sort(key=lambda s: s.prob, reverse=True)
+
+    # 2. Spans of the best sentences.
+    from tqdm import tqdm
+
+    for it in tqdm(items, desc="candidates", disable=not progress, dynamic_ncols=True):
+        it["candidates"] = reader.candidates(it["q"], it["sentences"])
+        golds = it["gold"].answers
+        it["span_labels"] = [int(bool(golds) and best_over(f1_score, c.text, golds) >= 0.5) for c in it["candidates"]]
+    X, y, groups, owners = stage_rows(items, "candidates", "span_labels", answerable_only=True)
+    print(f"span rows {len(y)}, positives {int(y.sum())}", file=sys.stderr)
+    oof = out_of_fold("span", X, y, groups)
+    span_model = train_booster("span", X, y)
+    for (i, c), p in zip(owners, oof):
+        c.prob = float(p)
+    for it in items:
+        if not it["gold"].answers and it["candidates"]:
+            for c, p in zip(it["candidates"], span_model.predict(np.asarray([c.features for c in it["candidates"]]))):
+                c.prob = float(p)
+        it["candidates"].sort(key=lambda c: c.prob, reverse=True)
+
+    print(diagnostics(items), file=sys.stderr)
+
+    # 3. Whether to answer: label = the top candidate is right (F1 >= 0.5).
+    rows, labels, groups, preds = [], [], [], []
+    from qa.reader.features import answer_row
+
+    for it in items:
+        if it["q"].qtype.name == "sentence":
+            continue
+        top = it["candidates"][0] if it["candidates"] else None
+        best = top.sentence if top else it["sentences"][0]
+        rows.append(answer_row(it["q"], best, top, it["candidates"], it["sentences"]))
+        f1 = best_over(f1_score, top.text, it["gold"].answers) if top and it["gold"].answers else 0.0
+        labels.append(int(f1 >= 0.5))
+        groups.append(group_of(it["gold"]))
+        preds.append((it["gold"], top.text if top else ""))
+    # Rounded as in answer_table.csv, so that a test can retrain this model from the table exactly.
+    X, y, groups = np.round(np.asarray(rows, dtype=np.float64), 6), np.asarray(labels, dtype=np.float64), np.asarray(groups)
+    print(f"answer rows {len(y)}, positives {int(y.sum())}", file=sys.stderr)
+    oof = out_of_fold("answer", X, y, groups)
+    answer_model = train_booster("answer", X, y)
+    platt = fit_platt(oof, y)
+    calibrated = np.array([_platt(p, platt) for p in oof])
+    threshold, oof_metrics = choose_threshold(calibrated, preds)
+    print(f"out-of-fold on train: threshold {threshold:.2f} -> {oof_metrics}", file=sys.stderr)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, model in (("sentence", sentence_model), ("span", span_model), ("answer", answer_model)):
+        model.save_model(str(args.out / f"{name}.txt"))
+    with open(args.out / "answer_table.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(list(ANSWER_FEATURES) + ["label"])
+        for row, lab in zip(X.tolist(), y.tolist()):
+            w.writerow([("" if v != v else repr(v)) for v in row] + [int(lab)])
+    manifest = {
+        "trained_from": fingerprint(),
+        "calibration": {"platt": platt, "method": "Platt scaling of out-of-fold answer-model probabilities"},
+        "threshold": threshold,
+        "train": {"questions": len(train), "answerable": sum(1 for g in train if g.answers),
+                  "out_of_fold": oof_metrics},
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
+    (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    print(json.dumps(manifest, indent=2))
+    if not args.no_dev_eval:
+        dev_metrics = evaluate_dev(args.store, threshold)
+        manifest["dev"] = dev_metrics
+        (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        print(json.dumps({"dev": dev_metrics}, indent=2))
+    return 0
+
+
+def diagnostics(items: list[dict]) -> str:
+    """Where answerable questions are lost: sentence choice, candidate recall, span choice."""
+    ans = [it for it in items if it["gold"].answers and it["q"].qtype.name != "sentence"]
+    sent1 = sum(1 for it in ans if it["sentences"] and _contains(it["sentences"][0].text, it["gold"].answers))
+    cand = sum(1 for it in ans if any(l for l in it["span_labels"]))
+    top = sum(1 for it in ans if it["candidates"] and best_over(f1_score, it["candidates"][0].text, it["gold"].answers) >= 0.5)
+    return (f"answerable {len(ans)}: best sentence holds the answer {sent1 / len(ans):.3f}, "
+            f"a right candidate exists {cand / len(ans):.3f}, top candidate right {top / len(ans):.3f}")
+
+
+def read_table(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The answer model's training table, as written beside it."""
+    with open(path, newline="") as fh:
+        rows = list(csv.reader(fh))[1:]
+    X = np.array([[float(v) if v != "" else np.nan for v in r[:-1]] for r in rows], dtype=np.float64)
+    return X, np.array([float(r[-1]) for r in rows])
+
+
+def fit_platt(p: np.ndarray, y: np.ndarray) -> list[float]:
+    """a, b of P = sigmoid(a * logit(p) + b), by Newton's method on the log-loss."""
+    x = np.log(np.clip(p, 1e-6, 1 - 1e-6) / (1 - np.clip(p, 1e-6, 1 - 1e-6)))
+    a, b = 1.0, 0.0
+    for _ in range(50):
+        z = 1 / (1 + np.exp(-(a * x + b)))
+        g = np.array([np.sum((z - y) * x), np.sum(z - y)])
+        w = z * (1 - z)
+        H = np.array([[np.sum(w * x * x), np.sum(w * x)], [np.sum(w * x), np.sum(w)]]) + 1e-6 * np.eye(2)
+        step = np.linalg.solve(H, g)
+        a, b = a - step[0], b - step[1]
+        if np.abs(step).max() < 1e-8:
+            break
+    return [round(float(a), 6), round(float(b), 6)]
+
+
+def _platt(p: float, ab: list[float]) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return 1 / (1 + math.exp(-(ab[0] * math.log(p / (1 - p)) + ab[1])))
+
+
+def choose_threshold(probs: np.ndarray, preds: list[tuple[GoldQuestion, str]]) -> tuple[float, dict]:
+    """The abstention threshold with the best mean F1 (abstaining on unanswerable scores 1)."""
+    best = (-1.0, 0.5, {})
+    for t in np.arange(0.1, 0.91, 0.01):
+        f1s, answered, right = [], 0, 0
+        for p, (g, text) in zip(probs, preds):
+            if p < t:
+                f1s.append(0.0 if g.answers else 1.0)
+            else:
+                f = best_over(f1_score, text, g.answers) if g.answers else 0.0
+                f1s.append(f)
+                answered += 1
+                right += f >= 0.5
+        score = sum(f1s) / len(f1s)
+        if score > best[0] + 1e-9:
+            best = (score, round(float(t), 2), {"f1": round(score, 4), "coverage": round(answered / len(f1s), 4),
+                                                "answered_precision": round(right / max(1, answered), 4)})
+    return best[1], best[2]
+
+
+def evaluate_dev(store: str, threshold: float) -> dict:
+    from qa.engine import Engine
+    from qa.evaluate.run import evaluate
+    from qa.settings import Settings
+
+    engine = Engine(Settings.from_env(store=store, min_confidence=threshold))
+    m = evaluate(engine, load_gold(DEV), k=5)
+    return {k: m[k] for k in ("f1", "exact_match", "answerable", "unanswerable", "citation_precision")
+            if k in m} | {k: m[k] for k in ("answered_precision", "coverage", "ece") if k in m}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
