@@ -50,11 +50,14 @@ PARAMS = {
                    bagging_fraction=0.8, bagging_freq=1, lambda_l2=2.0, num_boost_round=250),
 }
 CATEGORICAL = {"sentence": ["qtype"], "span": ["qtype", "origin", "label"], "answer": ["qtype"]}
+# Prior knowledge the trees must respect whatever the data: a candidate of a worse-fitting type
+# (a larger type_fit) never scores higher, all else equal.
+MONOTONE = {"span": {"type_fit": -1}}
 FEATURES = {"sentence": SENTENCE_FEATURES, "span": SPAN_FEATURES, "answer": ANSWER_FEATURES}
 
 
 def settings_hash() -> str:
-    blob = json.dumps({"params": PARAMS, "folds": FOLDS, "seed": SEED, "embedded": extractive.EMBEDDED,
+    blob = json.dumps({"params": PARAMS, "monotone": MONOTONE, "folds": FOLDS, "seed": SEED, "embedded": extractive.EMBEDDED,
                        "parsed": extractive.PARSED, "labels": LABELS, "origins": ORIGINS}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -72,6 +75,8 @@ def train_booster(name: str, X: np.ndarray, y: np.ndarray, threads: int = 2):
     cats = [FEATURES[name].index(c) for c in CATEGORICAL[name]]
     data = lightgbm.Dataset(X, y, feature_name=list(FEATURES[name]), categorical_feature=cats, free_raw_data=False)
     p.update(seed=SEED, deterministic=True, num_threads=threads, verbose=-1, force_row_wise=True)
+    if name in MONOTONE:
+        p["monotone_constraints"] = [MONOTONE[name].get(f, 0) for f in FEATURES[name]]
     return lightgbm.train(p, data, num_boost_round=rounds)
 
 
@@ -142,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--store", default=".store", help="an ingested store of data/transcripts (default .store)")
     ap.add_argument("--out", type=Path, default=WEIGHTS, help="where the model files go (default qa/reader/weights)")
     ap.add_argument("--no-dev-eval", action="store_true", help="skip the final qa eval run on dev")
+    ap.add_argument("--cache", type=Path, help="keep the retrieval and sentence stage here between runs (local iteration)")
     args = ap.parse_args(argv)
     random.seed(SEED)
     from qa.engine import Engine
@@ -154,7 +160,16 @@ def main(argv: list[str] | None = None) -> int:
     untrained = Models(folder=args.out / "__none__")
     reader = ExtractiveReader(engine.embedder, engine.settings, idf=engine.retriever.idf, models=untrained)
     train = load_gold(TRAIN)
-    items = collect(engine, reader, train, progress)
+    if args.cache and args.cache.exists():
+        import pickle  # a local scratch cache of this script's own output, never shipped
+
+        items = pickle.loads(args.cache.read_bytes())
+    else:
+        items = collect(engine, reader, train, progress)
+        if args.cache:
+            import pickle
+
+            args.cache.write_bytes(pickle.dumps(items))
 
     # 1. Sentences: out-of-fold probabilities order each question's sentences.
     X, y, groups, owners = stage_rows(items, "sentences", "labels", answerable_only=True)

@@ -76,12 +76,14 @@ SENTENCE_FEATURES = (
     "lexical", "context", "names_sent", "names_par", "numbers_sent", "numbers_par", "missing_idf_sent",
     "missing_idf_par", "partial_names", "rank", "retrieval", "dense", "cosine", "length", "is_question",
     "position", "sentences", "matched", "bigrams", "qtype", "typed", "speaker_boost", "date_boost", "years_par",
+    "speaker_named", "names_meta",
 )
 
 
 def sentence_rows(q: Question, sentences: list[Sentence], max_score: float) -> list[list[float]]:
     qbigrams = _bigrams(q.text)
     qtype = QTYPES.index(q.qtype.name) if q.qtype.name in QTYPES else -1
+    qprefixes = q.words | {w[:5] for w in q.words if len(w) >= 5}
     rows = []
     for s in sentences:
         sw, pw = words_of(s.text), words_of(s.passage.text)
@@ -90,6 +92,7 @@ def sentence_rows(q: Question, sentences: list[Sentence], max_score: float) -> l
         if q.years:
             lo, hi = int(meta.get("date_start", 0) or 0) // 10000, int(meta.get("date_end", 0) or 0) // 10000
             years_par = float(any(y in pw or (lo and lo <= int(y) <= hi) for y in q.years))
+        mw = _meta_words(meta)
         rows.append([
             s.lexical, s.context, _share(q.names, sw), _share(q.names, pw), _share(q.numbers, sw), _share(q.numbers, pw),
             _missing_idf(q, sw), _missing_idf(q, pw), _partial_names(q, pw), float(s.rank),
@@ -98,9 +101,21 @@ def sentence_rows(q: Question, sentences: list[Sentence], max_score: float) -> l
             s.index / max(1, s.count), float(s.count), float(len(s.matched)),
             len(qbigrams & _bigrams(s.text)) / len(qbigrams) if qbigrams else NAN, float(qtype),
             float(_typed_count(q, s.text)), s.passage.signals.get("speaker", 0.0), s.passage.signals.get("date", 0.0),
-            years_par,
+            years_par, float(bool(qprefixes & mw)) if mw else NAN, _share(q.names, pw | mw),
         ])
     return rows
+
+
+def _meta_words(meta: dict) -> frozenset[str]:
+    """Words of the paragraph's speaker and their 5-letter prefixes, so that "Kenya's address"
+    or "the Kenyan delegate" meet the speaker "Kenya"."""
+    return _meta_words_of(str(meta.get("speaker", "")))
+
+
+@lru_cache(maxsize=4096)
+def _meta_words_of(text: str) -> frozenset[str]:
+    words = {w.lower() for w in _WORDS.findall(text) if len(w) >= 4 and w.lower() not in STOPWORDS}
+    return frozenset(words | {w[:5] for w in words})
 
 
 def _bigrams(text: str) -> set[tuple[str, str]]:
@@ -228,7 +243,8 @@ ANSWER_FEATURES = (
     "span_prob", "second_prob", "margin", "sent_prob", "best_sent_prob", "lexical", "context", "names_sent",
     "names_par", "numbers_sent", "numbers_par", "missing_idf_sent", "missing_idf_par", "partial_names", "cosine",
     "rank", "qtype", "type_fit", "terms", "names", "years_par", "name_order", "prep_mismatch", "unit_in_sentence",
-    "in_question", "agreeing", "negated", "has_candidate",
+    "in_question", "agreeing", "negated", "has_candidate", "speaker_named", "names_meta", "share",
+    "candidates_likely", "sent_margin", "years_sent",
 )
 
 
@@ -239,6 +255,7 @@ def answer_row(q: Question, best: Sentence, top: Candidate | None, ranked: list[
     second = next((c.prob for c in ranked[1:] if top is not None and c.text.lower() != top.text.lower()), 0.0)
     agreeing = sum(c.prob for c in ranked if top is not None and c.text.lower() == top.text.lower())
     span = dict(zip(SPAN_FEATURES, top.features)) if top is not None else {}
+    total = sum(c.prob for c in ranked)
     pw = words_of(best.passage.text)
     return [
         top.prob if top else NAN, second if top else NAN, (top.prob - second) if top else NAN, best.prob,
@@ -247,7 +264,10 @@ def answer_row(q: Question, best: Sentence, top: Candidate | None, ranked: list[
         best.cosine, float(best.rank), f["qtype"], span.get("type_fit", NAN), float(len(q.terms)), float(len(q.names)),
         f["years_par"], _name_order(q, best.text), _prep_mismatch(q, best.passage.text, pw),
         float(bool(q.unit) and q.unit in best.text.lower()), span.get("in_question", NAN), agreeing if top else NAN,
-        float(bool(_NEGATION.search(best.text))), float(top is not None),
+        float(bool(_NEGATION.search(best.text))), float(top is not None), f["speaker_named"], f["names_meta"],
+        (top.prob / total) if top is not None and total else NAN, float(sum(1 for c in ranked if c.prob >= 0.5)),
+        best.prob - next((s.prob for s in sentences if s is not best), 0.0),
+        float(any(y in best.text for y in q.years)) if q.years else NAN,
     ]
 
 

@@ -1,0 +1,42 @@
+"""The training questions pass the checker, and the checker rejects what it should."""
+
+import json
+
+import pytest
+
+from benchmarks.check_gold import ROOT, check_file
+
+TRAIN = ROOT / "data" / "gold" / "train.jsonl"
+GOOD = next(i for i in map(json.loads, TRAIN.read_text().splitlines()) if i["answers"])
+
+
+def test_train_split_passes_every_check_and_meets_its_targets():
+    problems, items = check_file(TRAIN)
+    assert not problems, problems[:5]
+    unanswerable = [i for i in items if not i["answers"]]
+    assert len(items) >= 1500
+    assert len(unanswerable) / len(items) >= 0.30
+    assert sum(i["kind"] == "near-miss" for i in unanswerable) > len(unanswerable) / 2
+    assert {i["source"].split("/")[0] for i in items if i["answers"]} == {
+        "mfa-russia", "un-general-debate-2023", "white-house-briefings"}
+    assert {"count", "money", "percent", "date", "place", "person", "organisation", "entity"} <= {i["type"] for i in items}
+
+
+@pytest.mark.parametrize("change, reason", [
+    ({}, None),
+    ({"evidence": GOOD["evidence"] + " and more"}, "is not inside one line"),
+    ({"answers": ["zzz qqq"]}, "is not inside the evidence"),
+    ({"source": "../secrets.txt"}, "is not a file under data/transcripts"),
+    ({"question": "How many Azerbaijani students study in Russia?"}, "repeats dev-001"),
+    ({"answers": [], "type": "none", "kind": "near-miss"}, "'near_source'"),
+    ({"type": "colour"}, "'type'"),
+])
+def test_checker_rejects_bad_items_naming_the_line(tmp_path, change, reason):
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps({**GOOD, **change}) + "\n")
+    problems, items = check_file(path)
+    if reason is None:
+        assert not problems and len(items) == 1
+    else:
+        assert problems and all(p.startswith(f"{path}:1: ") for p in problems)
+        assert any(reason in p for p in problems), problems
