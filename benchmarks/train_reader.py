@@ -52,7 +52,7 @@ PARAMS = {
 CATEGORICAL = {"sentence": ["qtype"], "span": ["qtype", "origin", "label"], "answer": ["qtype"]}
 # Prior knowledge the trees must respect whatever the data: a candidate of a worse-fitting type
 # (a larger type_fit) never scores higher, all else equal.
-MONOTONE = {"span": {"type_fit": -1}}
+MONOTONE = {"span": {"type_fit": -1, "fit_gap_sentence": -1, "fit_gap_all": -1}}
 FEATURES = {"sentence": SENTENCE_FEATURES, "span": SPAN_FEATURES, "answer": ANSWER_FEATURES}
 
 

@@ -22,7 +22,7 @@ from typing import Callable, Sequence
 from qa.qtype import SENTENCE
 from qa.reader.candidates import load_nlp, spans_of
 from qa.reader.features import (
-    NAN, Candidate, Sentence, answer_row, sentence_rows, span_rows, words_of,
+    NAN, SPAN_FEATURES, Candidate, Sentence, answer_row, sentence_rows, span_rows, words_of,
 )
 from qa.reader.models import Models
 from qa.reader.question import Question, analyze
@@ -33,6 +33,7 @@ from vectorstore.sentences import sentence_spans
 
 EMBEDDED = 8   # sentences re-scored with the embedder (one batch); each costs a few ms on 2 cores
 PARSED = 4     # best sentences parsed for candidate spans
+_TYPED = {"percent", "money", "date", "count"}  # types whose spans patterns and NER find reliably
 _SPEAKER_LABEL = re.compile(r"^(?:[A-Z][A-Z.'’\- ]{1,60}[A-Z.]:|Q)\s+")
 
 
@@ -107,7 +108,8 @@ class ExtractiveReader:
     # --- 2. spans ------------------------------------------------------------------
 
     def candidates(self, q: Question, sentences: list[Sentence]) -> list[Candidate]:
-        """Candidate spans of the best sentences, with their features."""
+        """Candidate spans of the best sentences, with their features. A span of the wrong type
+        (money for "what percentage") is no candidate when its sentence has one of the right type."""
         pool = sentences[:PARSED]
         docs = {id(s): doc for s, doc in zip(pool, self.nlp.pipe([s.text for s in pool]))}
         out: list[Candidate] = []
@@ -120,9 +122,15 @@ class ExtractiveReader:
                 if not words or words <= q.words:
                     continue  # the question's own words are not its answer
                 out.append(Candidate(s, span, order))
-        for c, row in zip(out, span_rows(q, out, docs)):
+        rows = span_rows(q, out, docs)
+        gap = SPAN_FEATURES.index("fit_gap_sentence")
+        kept = []
+        for c, row in zip(out, rows):
             c.features = row
-        return out
+            if q.qtype.name in _TYPED and row[gap] >= 9:
+                continue
+            kept.append(c)
+        return kept
 
     def rank_candidates(self, q: Question, sentences: list[Sentence]) -> list[Candidate]:
         out = self.candidates(q, sentences)

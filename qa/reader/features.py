@@ -134,7 +134,7 @@ SPAN_FEATURES = (
     "sent_prob", "sent_order", "lexical", "cosine", "rank", "qtype", "origin", "label", "type_fit", "tokens", "chars",
     "has_digit", "capitalised", "is_year", "in_question", "repeats_term", "gap", "near_terms", "dep_distance",
     "position", "unit_after", "head_in", "prev_prep", "next_is_noun", "nested_in", "contains", "repeats", "negated",
-    "wants_year",
+    "wants_year", "fit_gap_sentence", "fit_gap_all",
 )
 
 
@@ -163,14 +163,17 @@ def span_rows(q: Question, candidates: list[Candidate], docs: dict[int, object])
     """``docs`` maps id(sentence) → its spaCy parse, for token positions and the dependency tree."""
     qtype = QTYPES.index(q.qtype.name) if q.qtype.name in QTYPES else -1
     texts = [c.text.lower() for c in candidates]
+    fits = [_fit(q, c.span) for c in candidates]
+    best_fit: dict[int, int] = {}
+    for c, f in zip(candidates, fits):
+        best_fit[id(c.sentence)] = min(f, best_fit.get(id(c.sentence), f))
     rows = []
-    for c in candidates:
+    for c, fit in zip(candidates, fits):
         s, sp = c.sentence, c.span
         doc = docs.get(id(s))
         cwords = plain_words(sp.text)
         content = {w for w in cwords if w not in STOPWORDS}
         ctoks = set(tokenize(sp.text))
-        fit = q.qtype.labels.index(sp.label) if sp.label in q.qtype.labels else (len(q.qtype.labels) if sp.label == "NP" else 9)
         before = s.text[:sp.start].split()
         after = s.text[sp.end:].split()
         gap, near, dep = _closeness(s, sp, doc)
@@ -189,8 +192,16 @@ def span_rows(q: Question, candidates: list[Candidate], docs: dict[int, object])
             float(sum(1 for o in candidates if o is not c and o.sentence is s and sp.start <= o.span.start and o.span.end <= sp.end)),
             float(texts.count(sp.text.lower()) - 1),
             float(bool(_NEGATION.search(s.text))), float(q.wants_year),
+            float(fit - best_fit[id(s)]), float(fit - min(fits)),  # a better-typed candidate exists
         ])
     return rows
+
+
+def _fit(q: Question, sp: Span) -> int:
+    """0 for the label the question wants most, higher for worse fits, 9 for a wrong type."""
+    if sp.label in q.qtype.labels:
+        return q.qtype.labels.index(sp.label)
+    return len(q.qtype.labels) if sp.label == "NP" else 9
 
 
 def _closeness(s: Sentence, sp: Span, doc) -> tuple[float, float, float]:
