@@ -17,7 +17,6 @@ import argparse
 import csv
 import hashlib
 import json
-import math
 import random
 import sys
 import time
@@ -26,12 +25,12 @@ from pathlib import Path
 import numpy as np
 
 from qa.evaluate.gold import GoldQuestion, load_gold
-from qa.evaluate.metrics import best_over, f1_score, normalize_answer
+from qa.evaluate.metrics import best_over, f1_score, is_relevant, normalize_answer
 from qa.reader import extractive
 from qa.reader.candidates import LABELS, ORIGINS
 from qa.reader.extractive import ExtractiveReader
 from qa.reader.features import ANSWER_FEATURES, SENTENCE_FEATURES, SPAN_FEATURES
-from qa.reader.models import WEIGHTS, Models, file_hash
+from qa.reader.models import WEIGHTS, Models, file_hash, platt
 from qa.reader.question import analyze
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,13 +91,24 @@ def out_of_fold(name: str, X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> 
     return oof
 
 
+def cross_fit(items: list[dict], key: str, name: str, X, y, groups, owners):
+    """Set ``prob`` on every object under ``item[key]``: out of fold for the training rows (the
+    answerable questions), from the full model for the rest; sort each item's list by it; return
+    the full model."""
+    model = train_booster(name, X, y)
+    for (_, obj), p in zip(owners, out_of_fold(name, X, y, groups)):
+        obj.prob = float(p)
+    for it in items:
+        if not it["gold"].answers and it[key]:
+            for obj, p in zip(it[key], model.predict(np.asarray([o.features for o in it[key]]))):
+                obj.prob = float(p)
+        it[key].sort(key=lambda o: o.prob, reverse=True)
+    return model
+
+
 def _contains(text: str, answers: tuple[str, ...]) -> bool:
     t = f" {normalize_answer(text)} "
     return any(f" {normalize_answer(a)} " in t for a in answers if normalize_answer(a))
-
-
-def _relevant(text: str, evidence: str) -> bool:
-    return bool(evidence) and " ".join(evidence.split()) in " ".join(text.split())
 
 
 def group_of(g: GoldQuestion) -> str:
@@ -120,7 +130,7 @@ def collect(engine, reader: ExtractiveReader, gold: list[GoldQuestion], progress
             if not g.answers:
                 labels.append(0)
             elif _contains(s.text, g.answers):
-                labels.append(1 if _relevant(s.passage.text, g.evidence) else -1)  # -1: same words elsewhere, ignored
+                labels.append(1 if is_relevant(s.passage.text, g.evidence) else -1)  # -1: same words elsewhere, ignored
             else:
                 labels.append(0)
         out.append({"gold": g, "q": q, "sentences": sents, "labels": labels})
@@ -174,16 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     # 1. Sentences: out-of-fold probabilities order each question's sentences.
     X, y, groups, owners = stage_rows(items, "sentences", "labels", answerable_only=True)
     print(f"sentence rows {len(y)}, positives {int(y.sum())}", file=sys.stderr)
-    oof = out_of_fold("sentence", X, y, groups)
-    sentence_model = train_booster("sentence", X, y)
-    for (i, s), p in zip(owners, oof):
-        s.prob = float(p)
-    for it in items:  # unanswerable questions: the full model (they were not in its training rows)
-        if not it["gold"].answers:
-            probs = sentence_model.predict(np.asarray([s.features for s in it["sentences"]]))
-            for s, p in zip(it["sentences"], probs):
-                s.prob = float(p)
-        it["sentences"].sort(key=lambda s: s.prob, reverse=True)
+    sentence_model = cross_fit(items, "sentences", "sentence", X, y, groups, owners)
 
     # 2. Spans of the best sentences.
     from tqdm import tqdm
@@ -194,15 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         it["span_labels"] = [int(bool(golds) and best_over(f1_score, c.text, golds) >= 0.5) for c in it["candidates"]]
     X, y, groups, owners = stage_rows(items, "candidates", "span_labels", answerable_only=True)
     print(f"span rows {len(y)}, positives {int(y.sum())}", file=sys.stderr)
-    oof = out_of_fold("span", X, y, groups)
-    span_model = train_booster("span", X, y)
-    for (i, c), p in zip(owners, oof):
-        c.prob = float(p)
-    for it in items:
-        if not it["gold"].answers and it["candidates"]:
-            for c, p in zip(it["candidates"], span_model.predict(np.asarray([c.features for c in it["candidates"]]))):
-                c.prob = float(p)
-        it["candidates"].sort(key=lambda c: c.prob, reverse=True)
+    span_model = cross_fit(items, "candidates", "span", X, y, groups, owners)
 
     print(diagnostics(items), file=sys.stderr)
 
@@ -225,8 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"answer rows {len(y)}, positives {int(y.sum())}", file=sys.stderr)
     oof = out_of_fold("answer", X, y, groups)
     answer_model = train_booster("answer", X, y)
-    platt = fit_platt(oof, y)
-    calibrated = np.array([_platt(p, platt) for p in oof])
+    ab = fit_platt(oof, y)
+    calibrated = np.array([platt(p, ab) for p in oof])
     threshold, oof_metrics = choose_threshold(calibrated, preds)
     print(f"out-of-fold on train: threshold {threshold:.2f} -> {oof_metrics}", file=sys.stderr)
 
@@ -240,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
             w.writerow([("" if v != v else repr(v)) for v in row] + [int(lab)])
     manifest = {
         "trained_from": fingerprint(),
-        "calibration": {"platt": platt, "method": "Platt scaling of out-of-fold answer-model probabilities"},
+        "calibration": {"platt": ab, "method": "Platt scaling of out-of-fold answer-model probabilities"},
         "threshold": threshold,
         "train": {"questions": len(train), "answerable": sum(1 for g in train if g.answers),
                   "out_of_fold": oof_metrics},
@@ -289,11 +282,6 @@ def fit_platt(p: np.ndarray, y: np.ndarray) -> list[float]:
         if np.abs(step).max() < 1e-8:
             break
     return [round(float(a), 6), round(float(b), 6)]
-
-
-def _platt(p: float, ab: list[float]) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return 1 / (1 + math.exp(-(ab[0] * math.log(p / (1 - p)) + ab[1])))
 
 
 def choose_threshold(probs: np.ndarray, preds: list[tuple[GoldQuestion, str]]) -> tuple[float, dict]:

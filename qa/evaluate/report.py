@@ -106,21 +106,20 @@ def _calibration_chart(m: dict, folder: Path, plt) -> None:
     left.plot(xs, ys, marker="o", color="#3b6ea5", label=f"reader (ECE {m['calibration']['ece']:.3f})")
     for x, y, n in zip(xs, ys, ns):
         left.annotate(str(n), (x, y), textcoords="offset points", xytext=(4, -10), fontsize=7)
-    left.set_xlabel("confidence")
-    left.set_ylabel("share of answers right")
-    left.set_title("Reliability (n per bin)")
-    left.set_xlim(0, 1)
-    left.set_ylim(0, 1)
-    left.legend(fontsize=8, loc="upper left")
+    _unit_square(left, "confidence", "share of answers right", "Reliability (n per bin)")
     rc = m["calibration"]["risk_coverage"]
     right.plot([p["coverage"] for p in rc], [1 - p["precision"] for p in rc], marker=".", color="#a5553b")
     right.axvline(m["coverage"], color="black", linestyle="--", label=f"at the threshold: coverage {m['coverage']:.2f}")
-    right.set_xlabel("coverage (most confident share answered)")
-    right.set_ylabel("risk (share of answers wrong)")
-    right.set_title("Risk-coverage")
-    right.set_xlim(0, 1)
-    right.set_ylim(0, 1)
-    right.legend(fontsize=8, loc="upper left")
+    _unit_square(right, "coverage (most confident share answered)", "risk (share of answers wrong)", "Risk-coverage")
     fig.tight_layout()
     fig.savefig(folder / "calibration.png", dpi=100)
     plt.close(fig)
+
+
+def _unit_square(ax, xlabel: str, ylabel: str, title: str) -> None:
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=8, loc="upper left")

@@ -7,8 +7,8 @@ prepositional phrases that complete a name ("the Convention on the Legal Status 
 Caspian Sea", "Days of Russian culture"); coordinations ("MGIMO and the Azerbaijani
 Diplomatic Academy"); quoted names and acronyms.
 
->>> [c.text for c in spans_of("Over 27 years, the trade grew by 5 per cent.") if c.origin.startswith("pat")]
-['Over 27 years', '5 per cent']
+>>> sorted(c.text for c in spans_of("Over 27 years, the trade grew by 5 per cent.") if c.origin == "pat")
+['27', '27 years', '5 per cent', 'Over 27', 'Over 27 years']
 """
 
 from __future__ import annotations

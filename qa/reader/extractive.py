@@ -22,7 +22,7 @@ from typing import Callable, Sequence
 from qa.qtype import SENTENCE
 from qa.reader.candidates import load_nlp, spans_of
 from qa.reader.features import (
-    NAN, SPAN_FEATURES, Candidate, Sentence, answer_row, sentence_rows, span_rows, words_of,
+    ANSWER_FEATURES, SPAN_FEATURES, Candidate, Sentence, answer_row, sentence_rows, span_rows, words_of,
 )
 from qa.reader.models import Models
 from qa.reader.question import Question, analyze
@@ -147,8 +147,6 @@ class ExtractiveReader:
     def confidence(self, q: Question, best: Sentence, top: Candidate | None, ranked: list[Candidate],
                    sentences: list[Sentence]) -> tuple[float, dict[str, float]]:
         """Calibrated P(the short answer is right), and the features it was computed from."""
-        from qa.reader.features import ANSWER_FEATURES
-
         row = answer_row(q, best, top, ranked, sentences)
         signals = {k: v for k, v in zip(ANSWER_FEATURES, row) if v == v}  # NaN dropped
         if q.qtype is SENTENCE:  # a sentence is the answer: the sentence model's probability
@@ -199,4 +197,4 @@ def _strip_label(text: str) -> str:
     return _SPEAKER_LABEL.sub("", text, count=1)
 
 
-__all__ = ["ExtractiveReader", "NAN"]
+__all__ = ["ExtractiveReader"]

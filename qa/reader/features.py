@@ -7,7 +7,6 @@ Missing values are NaN (LightGBM routes them), e.g. the cosine of a sentence tha
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -305,7 +304,3 @@ def _prep_mismatch(q: Question, paragraph: str, words: frozenset[str]) -> float:
         if found and m.group(1) not in found:
             n += 1
     return float(n)
-
-
-def sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))

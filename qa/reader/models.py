@@ -44,20 +44,23 @@ class Models:
 
     def predict(self, name: str, rows: Sequence[Sequence[float]]) -> list[float] | None:
         """P(positive) for each row, or None when the model file is missing."""
-        if not rows or not self.available(name):
-            return None if not self.available(name) else []
+        if not self.available(name):
+            return None
+        if not rows:
+            return []
         import numpy as np
 
         raw = self.booster(name).predict(np.asarray(rows, dtype=np.float64), num_threads=1)
         if name == "answer":  # Platt scaling fitted on out-of-fold predictions
-            a, b = self.manifest.get("calibration", {}).get("platt", [1.0, 0.0])
-            return [1.0 / (1.0 + math.exp(-(a * _logit(p) + b))) for p in raw]
+            ab = self.manifest.get("calibration", {}).get("platt", [1.0, 0.0])
+            return [platt(p, ab) for p in raw]
         return [float(p) for p in raw]
 
 
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
+def platt(p: float, ab: Sequence[float]) -> float:
+    """sigmoid(a * logit(p) + b): a probability recalibrated with Platt's (a, b)."""
+    p = min(max(float(p), 1e-6), 1 - 1e-6)
+    return 1.0 / (1.0 + math.exp(-(ab[0] * math.log(p / (1 - p)) + ab[1])))
 
 
 def file_hash(*paths: Path) -> str:

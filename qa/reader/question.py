@@ -24,8 +24,6 @@ _HEAD = re.compile(r"\b(?:which|what)\s+(?:(?:two|three|other|new|\w+ian|\w+ese)
 _NOT_HEADS = {"is", "was", "are", "were", "did", "does", "do", "has", "have", "the", "a", "kind", "type", "percentage",
               "share", "year", "date", "day", "month", "time", "amount", "number"}
 _UNIT = re.compile(r"\b[Hh]ow (?:many|much)\s+(?:of\s+)?(?:(?:the|its|their|[A-Z]\w+|\w+(?:ian|ese|i))\s+)?([a-z]+)")
-_WH = re.compile(r"^(?:.*?\b)?((?:in |on |by |since |until |for |from |to |at )?(?:how (?:many|much|long|old|far|big|large|often)"
-                 r"(?: \w+)?|(?:what|which)(?: \w+)?|who(?:m|se)?|when|where))\b", re.I)
 
 
 @dataclass
@@ -61,12 +59,13 @@ class Question:
 
 def analyze(question: str, idf: Callable[[str], float] | None = None) -> Question:
     idf = idf or (lambda term: 5.0)
+    qtype = expected_type(question)
     return Question(
         text=question,
-        qtype=expected_type(question),
+        qtype=qtype,
         terms=question_terms(question, idf),
         head=head_noun(question),
-        unit=count_unit(question) if expected_type(question).name in ("count", "amount") else "",
+        unit=count_unit(question) if qtype.name in ("count", "amount") else "",
         wants_year=bool(re.search(r"\b(what|which) year\b", question.lower())),
         words=plain_words(question),
         years=set(re.findall(r"\b(?:19|20)\d\d\b", question)),
@@ -106,12 +105,6 @@ def count_unit(question: str) -> str:
     if not m or m.group(1) in STOPWORDS or m.group(1) in QWORDS:
         return ""
     return m.group(1).rstrip("s")[:6]
-
-
-def wh_phrase(question: str) -> tuple[int, int]:
-    """Offsets of the wh-phrase ("How many", "In which year"), (0, 0) when none is found."""
-    m = _WH.match(question)
-    return (m.start(1), m.end(1)) if m else (0, 0)
 
 
 def plain_words(text: str) -> set[str]:
