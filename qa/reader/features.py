@@ -262,8 +262,12 @@ def answer_row(q: Question, best: Sentence, top: Candidate | None, ranked: list[
                sentences: list[Sentence]) -> list[float]:
     """Evidence about the chosen answer, for the model that decides whether to give it."""
     f = dict(zip(SENTENCE_FEATURES, best.features))
-    second = next((c.prob for c in ranked[1:] if top is not None and c.text.lower() != top.text.lower()), 0.0)
-    agreeing = sum(c.prob for c in ranked if top is not None and c.text.lower() == top.text.lower())
+    # Variants of the top answer ("11,000", "About 11,000", "11,000 Azerbaijani students") agree
+    # with it; only spans that do not overlap it compete.
+    same = [c for c in ranked if top is not None and _overlaps(c, top)]
+    rivals = [c for c in ranked if top is not None and not _overlaps(c, top)]
+    second = max((c.prob for c in rivals), default=0.0)
+    agreeing = sum(c.prob for c in same)
     span = dict(zip(SPAN_FEATURES, top.features)) if top is not None else {}
     total = sum(c.prob for c in ranked)
     pw = words_of(best.passage.text)
@@ -275,10 +279,17 @@ def answer_row(q: Question, best: Sentence, top: Candidate | None, ranked: list[
         f["years_par"], _name_order(q, best.text), _prep_mismatch(q, best.passage.text, pw),
         float(bool(q.unit) and q.unit in best.text.lower()), span.get("in_question", NAN), agreeing if top else NAN,
         float(bool(_NEGATION.search(best.text))), float(top is not None), f["speaker_named"], f["names_meta"],
-        (top.prob / total) if top is not None and total else NAN, float(sum(1 for c in ranked if c.prob >= 0.5)),
+        (agreeing / total) if top is not None and total else NAN, float(sum(1 for c in rivals if c.prob >= 0.5)),
         best.prob - next((s.prob for s in sentences if s is not best), 0.0),
         float(any(y in best.text for y in q.years)) if q.years else NAN,
     ]
+
+
+def _overlaps(c: Candidate, top: Candidate) -> bool:
+    """The same text, or overlapping offsets in the same sentence."""
+    if c.text.lower() == top.text.lower():
+        return True
+    return c.sentence is top.sentence and c.span.start < top.span.end and top.span.start < c.span.end
 
 
 def _name_order(q: Question, sentence: str) -> float:
