@@ -12,6 +12,11 @@ import time
 from functools import cached_property
 from typing import Any, Iterator
 
+from qa.analyst.constraints import FACTOID, LIST, read_question
+from qa.analyst.lists import answer_list
+from qa.analyst.relative_time import explain
+from qa.analyst.statements import answer_statements
+from qa.qtype import expected_type
 from qa.question import validate_question
 from qa.read import Reader, read_events
 from qa.retrieve import Filters, Retriever
@@ -101,16 +106,40 @@ class Engine:
             if asked != question:
                 notes.append(f"Follow-up read as: {asked}")
             history = None  # the rewrite already carries the conversation
+        t = time.perf_counter()
+        f = Filters.of(filters)
+        read = read_question(question, self.retriever.catalog).with_filters(f.speaker, f.since, f.until)
+        timings["parse"] = (time.perf_counter() - t) * 1000
+        if read.kind != FACTOID:
+            t = time.perf_counter()
+            if read.kind == LIST:
+                answer = answer_list(self.retriever, self.retriever.catalog, question, read)
+            else:
+                answer = answer_statements(self.retriever, self.embedder, question, read)
+            timings["search"] = (time.perf_counter() - t) * 1000
+            yield self._finish(answer, question, read, notes, timings)
+            return
         passages = self.retriever.retrieve(asked, n=max(k, self.settings.read_passages),
-                                           filters=Filters.of(filters), history=history, timings=timings)
+                                           filters=f, history=history, timings=timings)
         t = time.perf_counter()
         for event in read_events(self.reader, asked, passages, k):
             if isinstance(event, Answer):
                 timings["read"] = (time.perf_counter() - t) * 1000
-                event.question = question
-                event.notes = notes + event.notes
-                event.timings_ms = {**timings, **event.timings_ms, "total": sum(timings.values())}
+                event = self._finish(event, question, read, notes, timings)
+                if not event.abstained and event.citations and expected_type(question).name in ("date", "time"):
+                    c = event.citations[0]
+                    when = explain(event.text, c.date, _document_kind(c.title))
+                    event.resolved = when[len(event.text) + 2:-1] if when else ""
             yield event
+
+    @staticmethod
+    def _finish(answer: Answer, question: str, read, notes: list[str], timings: dict[str, float]) -> Answer:
+        answer.question = question
+        answer.kind = read.kind
+        answer.constraints = read.to_json()
+        answer.notes = notes + answer.notes
+        answer.timings_ms = {**timings, **answer.timings_ms, "total": sum(timings.values())}
+        return answer
 
     def stats(self) -> dict[str, Any]:
         docs = self.store.sources()
@@ -122,3 +151,12 @@ class Engine:
             "store": self.store.where,
             "sources": {src: {"title": d["title"], "date": d["date"], "paragraphs": d["paragraphs"]} for src, d in sorted(docs.items())},
         }
+
+
+def _document_kind(title: str) -> str:
+    """What to call a transcript in "the briefing is dated …"."""
+    t = title.lower()
+    for word in ("briefing", "gaggle", "press call", "call", "interview", "address", "speech"):
+        if word in t:
+            return word
+    return "transcript"

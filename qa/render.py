@@ -11,16 +11,40 @@ _BOLD, _HL, _DIM, _END = "\033[1m", "\033[7m", "\033[2m", "\033[0m"
 
 def render_answer(answer: Answer, color: bool = False, width: int = 100) -> str:
     b, e = (_BOLD, _END) if color else ("", "")
-    lines = [f"{b}{answer.text}{e}"]
-    if not answer.abstained:
+    lines = [f"{b}{answer.display}{e}"]
+    if not answer.abstained and answer.kind == "factoid":
         lines.append(f"confidence {answer.confidence:.2f}")
+    read = read_as(answer)
+    if read:
+        lines.append(f"read as: {read}")
     lines += [textwrap.fill(n, width=width) for n in answer.notes]
+    if answer.kind in ("list", "statements") and answer.citations:
+        lines.append("")
+        lines += _rows(answer, width)
     generative = bool(answer.generated)
     for n, c in enumerate(answer.citations, start=1):
         lines.append("")
         lines.append(f"[{n}] {citation_heading(c)}{verification(c) if generative else ''}")
         lines.append(textwrap.indent(textwrap.fill(_highlight(c, color), width=width), "    "))
     return "\n".join(lines)
+
+
+def read_as(answer: Answer) -> str:
+    """How the question was read, when it named speakers or dates or asked for more than a span."""
+    from qa.analyst.constraints import constraints_line
+
+    return constraints_line(answer.constraints)
+
+
+def _rows(answer: Answer, width: int) -> list[str]:
+    """A list as a table (speaker · date · quote); statements as a timeline (date · quote)."""
+    out = []
+    who = max(len(c.speaker) for c in answer.citations)
+    for n, c in enumerate(answer.citations, start=1):
+        head = f"{c.date or 'undated':10}  " + (f"{c.speaker:{who}}  " if answer.kind == "list" else "")
+        num = f"[{n}]"
+        out.append(f"{num:>4} {head}{_clip(c.quote, max(40, width - len(head) - 6))}")
+    return out
 
 
 def verification(c: Citation) -> str:

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from qa.analyst.constraints import read_question
+from qa.analyst.speakers import SpeakerCatalog, packaged_aliases
 from qa.errors import ConfigError
 from qa.followup import contextualize
 from qa.settings import Settings
@@ -128,7 +130,7 @@ class Retriever:
                 except OSError:
                     pass  # a read-only store still answers; the index is just not cached
         self._lexical, self._lexical_generation = index, gen
-        self.__dict__.pop("speakers", None)
+        self.__dict__.pop("catalog", None)
         return index
 
     def refresh(self) -> None:
@@ -139,19 +141,9 @@ class Retriever:
         return self.lexical().idf(term)
 
     @cached_property
-    def speakers(self) -> dict[str, str]:
-        """lower-cased name or surname → speaker label, for spotting names in questions."""
-        names: dict[str, str] = {}
-        for sp in sorted({f[1] for f in self.lexical().facets}):
-            if not sp or sp == "Q" or sp in names.values():
-                continue
-            names[sp.lower()] = sp
-            words = [w for w in re.split(r"[\s.]+", sp) if w and w.lower() not in _HONORIFICS]
-            if len(words) >= 2 and words[-1][0].isupper():
-                names.setdefault(words[-1].lower(), sp)
-            elif len(words) == 1:
-                names.setdefault(words[0].lower(), sp)
-        return names
+    def catalog(self) -> SpeakerCatalog:
+        """The speakers of the store with their aliases; rebuilt with the lexical index."""
+        return SpeakerCatalog({f[1] for f in self.lexical().facets}, packaged_aliases())
 
     # --- search -----------------------------------------------------------------
 
@@ -244,17 +236,7 @@ class Retriever:
     def _named_speakers(self, question: str) -> list[str]:
         """Speakers the question asks about as speakers ("What did Kirby say", "according
         to Chile", "Kenya's address"), not places it merely mentions."""
-        q = " ".join(question.split())
-        # "... according to its address": then any name in the question is the speaker.
-        anaphora = re.search(r"\b(?:its|their|his|her)\s+(?:\w+\s+)?(?:address|speech|statement|remarks|briefing)\b", q, re.I)
-        found: list[str] = []
-        for name, label in self.speakers.items():
-            if name in _COMMON_WORDS or label in found:
-                continue
-            pattern = _NAME.format(name=re.escape(name)) if anaphora else _SPEAKER_CONTEXT.format(name=re.escape(name))
-            if re.search(pattern, q, re.I):
-                found.append(label)
-        return found[:3]
+        return list(read_question(question, self.catalog).speakers)
 
     def _boost(self, index: LexicalIndex, fused: dict[str, _Fused], question: str, named: list[str]) -> None:
         years = {int(y) for y in re.findall(r"\b(19\d{2}|20\d{2})\b", question)}
@@ -272,19 +254,3 @@ class Retriever:
 
 
 _RECHECK_S = 2.0
-
-_SAY = r"(?:say|said|says|tell|told|state|stated|claim|claimed|announce|announced|argue|argued|note|noted|warn|warned|stress|stressed|call|called|propose|proposed|describe|described|urge|urged|mention|mentioned|think|believe|report|reported|recall|recalled|ask|asked|pledge|pledged|promise|promised)"
-# "{name}" followed by a demonym ending ("Azerbaijani") still names the country.
-_NAME = r"\b{name}(?:i|ns?)?\b"
-_SPEAKER_CONTEXT = (
-    r"(?:according to|per|in the words of)\s+(?:the\s+)?(?:\w+\s+){{0,6}}?" + _NAME
-    + r"|" + _NAME + r"(?:['’]s?)?\s+(?:\w+\s+){{0,3}}?(?:address|speech|statement|remarks|briefing|delegation|representative|government|president|prime minister|minister|foreign minister|spokesperson|call|interview|view|position)"
-    + r"|\b(?:did|does|do|has|have|will|would)\s+(?:the\s+)?(?:\w+\s+){{0,4}}?" + _NAME + r"\s+(?:\w+\s+)?" + _SAY
-    + r"|" + _NAME + r"\s+(?:\w+\s+)?" + _SAY
-    + r"|\b(?:by|from)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?" + _NAME + r"\b(?=.*\b(?:address|speech|statement|remarks|briefing)\b)"
-)
-
-_HONORIFICS = {"mr", "ms", "mrs", "dr", "the", "of", "and"}
-# Speaker labels that are also everyday words in questions.
-_COMMON_WORDS = {"q", "moderator", "operator", "aide", "official", "senior", "administration", "president",
-                 "director", "general", "chair"}

@@ -64,6 +64,14 @@ class Answer:
     # Extractive reader, when it abstains: the short answer it judged too unlikely to give
     # (for calibration and risk-coverage curves in `qa eval`; never shown as an answer).
     withheld: str = ""
+    # factoid (a short span), statements (what a speaker said on a topic, one citation per
+    # sentence, in date order) or list (one citation per speaker who named the topic).
+    kind: str = "factoid"
+    # How the question was read (`qa.analyst.Constraints.to_json()`): speakers, dates, topic.
+    constraints: dict[str, Any] = field(default_factory=dict)
+    # A relative answer ("tomorrow") resolved against its transcript's date, e.g.
+    # "25 September 2021; the briefing is dated 24 September 2021".
+    resolved: str = ""
     # The reader's evidence features behind `confidence`; for tuning, not part of the JSON.
     signals: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
@@ -75,7 +83,15 @@ class Answer:
         d["timings_ms"] = {k: round(v, 2) for k, v in self.timings_ms.items()}
         for c in d["citations"]:
             c["score"] = round(c["score"], 4)
+        if self.kind != "factoid":  # the rows of a list or a timeline, without the paragraph texts
+            d["items"] = [{"speaker": c.speaker, "date": c.date, "source": c.source, "paragraph": c.paragraph,
+                           "quote": c.quote} for c in self.citations]
         return d
+
+    @property
+    def display(self) -> str:
+        """The answer as shown to people: a resolved relative date carries its date."""
+        return f"{self.text} ({self.resolved})" if self.resolved else self.text
 
     def __radd__(self, other: Any) -> "Answer":
         # LangChain folds a stream's chunks with ``+``: the LLM reader streams text tokens and

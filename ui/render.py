@@ -5,19 +5,32 @@ from __future__ import annotations
 
 from html import escape
 
+from qa.analyst.constraints import constraints_line
 from qa.types import Answer, Citation
 
 _COLLAPSE_AT = 400  # characters; longer passages fold into <details>
 
 
 def answer_html(answer: Answer) -> str:
-    head = f"<p><strong>{escape(answer.text)}</strong></p>"
+    head = f"<p><strong>{escape(answer.display)}</strong></p>"
     if answer.abstained:
-        head = f"<p><strong>{escape(answer.text)}</strong> <em>(closest passages below)</em></p>"
-    elif answer.sentence and answer.sentence != answer.text and not answer.generated:
+        more = " <em>(closest passages below)</em>" if answer.citations else ""
+        head = f"<p><strong>{escape(answer.text)}</strong>{more}</p>"
+    elif answer.sentence and answer.sentence != answer.text and not answer.generated and answer.kind == "factoid":
         head += f'<p class="qa-sentence">“{escape(answer.sentence)}”</p>'
+    read = constraints_line(answer.constraints)
+    if read:
+        head += f'<p class="qa-read qa-meta">Read as: {escape(read)}</p>'
     if answer.notes:
         head += '<ul class="qa-notes">' + "".join(f"<li>{escape(n)}</li>" for n in answer.notes) + "</ul>"
+    if answer.kind == "list" and answer.citations:
+        rows = "".join(f"<tr><td>{n}</td><td>{escape(c.speaker)}</td><td>{escape(c.date)}</td><td>“{escape(c.quote)}”</td></tr>"
+                       for n, c in enumerate(answer.citations, start=1))
+        head += f'<table class="qa-list"><thead><tr><th>#</th><th>Speaker</th><th>Date</th><th>Quote</th></tr></thead><tbody>{rows}</tbody></table>'
+    elif answer.kind == "statements" and answer.citations:
+        items = "".join(f"<li><b>{escape(c.date or 'undated')}</b> · {escape(c.speaker)}: “{escape(c.quote)}” [{n}]</li>"
+                        for n, c in enumerate(answer.citations, start=1))
+        head += f'<ol class="qa-timeline">{items}</ol>'
     return head
 
 

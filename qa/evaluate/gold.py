@@ -28,6 +28,11 @@ class GoldQuestion:
     def answerable(self) -> bool:
         return bool(self.answers)
 
+    @property
+    def answer_kind(self) -> str:
+        """factoid (a short span; the default), list (``answers`` are speakers) or statements."""
+        return self.extra.get("answer_kind", "factoid")
+
 
 def load_gold(path: Path) -> list[GoldQuestion]:
     try:
@@ -71,4 +76,29 @@ def parse_line(line: str, path: str, n: int) -> GoldQuestion:
     if not isinstance(qid, (str, int)):
         raise GoldFormatError(path, n, "'id' must be a string")
     extra = {k: v for k, v in obj.items() if k not in ("id", "question", "answers", "evidence")}
+    _check_kind(extra, answers, path, n)
     return GoldQuestion(str(qid), question, tuple(answers), evidence, extra)
+
+
+def _check_kind(extra: dict[str, Any], answers: list, path: str, n: int) -> None:
+    """List and statement items carry what scoring them needs."""
+    kind = extra.get("answer_kind", "factoid")
+    if kind not in ("factoid", "list", "statements"):
+        raise GoldFormatError(path, n, f"'answer_kind' must be factoid, list or statements, not {kind!r}")
+    if kind == "list":
+        if not answers:
+            raise GoldFormatError(path, n, "a list item needs its speakers in 'answers'")
+        if not _strings(extra.get("phrases")):
+            raise GoldFormatError(path, n, "a list item needs 'phrases': the phrase and its agreed synonyms")
+    if kind == "statements":
+        if not isinstance(extra.get("speaker"), str) or not extra["speaker"]:
+            raise GoldFormatError(path, n, "a statements item needs 'speaker': the speaker label asked about")
+        if not _strings(extra.get("topic")):
+            raise GoldFormatError(path, n, "a statements item needs 'topic': the phrases a paragraph on it names")
+        for key in ("since", "until"):
+            if not isinstance(extra.get(key, ""), str):
+                raise GoldFormatError(path, n, f"'{key}' must be a date string like 2023-02")
+
+
+def _strings(v: object) -> bool:
+    return isinstance(v, list) and bool(v) and all(isinstance(x, str) and x for x in v)

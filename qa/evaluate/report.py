@@ -24,6 +24,15 @@ def metrics_table(m: dict) -> str:
         ("quotes verbatim", f"{m['quotes_verbatim']:.3f}"),
         ("latency p50 / p95 (ms)", f"{m['latency_ms']['p50']:.0f} / {m['latency_ms']['p95']:.0f}"),
     ]
+    if "lists" in m:
+        li = m["lists"]
+        rows.append((f"list questions: speaker P / R / F1 (n={li['n']})", f"{li['precision']:.3f} / {li['recall']:.3f} / {li['f1']:.3f}"))
+        rows.append(("list questions: read as lists; warm p50 (ms)", f"{li['read_as_list']:.3f}; {li['latency_ms_p50']:.0f}"))
+    if "statements" in m:
+        st = m["statements"]
+        rows.append((f"statements: citations by speaker & in dates / on topic (n={st['n']}, {st['citations']} cited)",
+                     f"{st['speaker_and_dates']:.3f} / {st['on_topic']:.3f}"))
+        rows.append(("statements: answered / 'none' right", f"{st['answered']:.3f} / {st['none_right']:.3f}"))
     if "verifier" in m:
         v = m["verifier"]
         rows.append(("LLM claims unverified, caught by the verifier", f"{v['unverified_caught']} of {v['claims']} ({v['share_caught']:.3f})"))

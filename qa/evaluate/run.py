@@ -8,6 +8,7 @@ import time
 from dataclasses import asdict, dataclass
 
 from qa.errors import QAError
+from qa.evaluate.analyst import score_analyst, summarize_analyst
 from qa.evaluate.gold import GoldQuestion, load_gold
 from qa.evaluate.metrics import (
     expected_calibration_error, first_relevant_rank, is_relevant, percentile, risk_coverage, score_answer,
@@ -42,14 +43,21 @@ def evaluate(engine, gold: list[GoldQuestion], k: int = 5, progress: bool = Fals
     """Metrics plus a per-question list, as `qa eval --json` prints them."""
     depth = max(k, 5)
     results: list[QuestionResult] = []
+    analyst: list = []
     items = gold
     if progress:
         from tqdm import tqdm
 
         items = tqdm(gold, unit="q", desc="eval", dynamic_ncols=True)
     for g in items:
-        results.append(_one(engine, g, depth))
-    return summarize(results, k)
+        if g.answer_kind == "factoid":
+            results.append(_one(engine, g, depth))
+        else:
+            analyst.append(score_analyst(engine, g, depth))
+    metrics = summarize(results, k)
+    if analyst:
+        metrics.update(summarize_analyst(analyst))
+    return metrics
 
 
 def _one(engine, g: GoldQuestion, depth: int) -> QuestionResult:
