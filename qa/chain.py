@@ -5,7 +5,8 @@
 'About 11,000'
 
 ``invoke``, ``batch`` and ``stream`` all work; the chain composes with any LangChain
-runnable. With the LLM reader, ``stream`` yields the model's text token by token (``str``)
+runnable. List and statement questions ("Which countries mentioned …?") get the same answer as
+`Engine.answer()`. With the LLM reader, ``stream`` yields the model's text token by token (``str``)
 and then the verified `Answer`; with the extractive reader it yields the Answer alone.
 LangChain stays in `qa/`: the rest of the package uses its own types.
 """
@@ -19,6 +20,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda, RunnableParallel, RunnablePassthrough
 
+from qa.analyst.constraints import FACTOID, read_question
 from qa.question import validate_question
 from qa.read import read_events
 from qa.retrieve import Filters, Passage
@@ -56,6 +58,9 @@ def build_chain(engine, *, k: int | None = None, filters: dict | None = None) ->
         inputs: dict = {}
         for chunk in chunks:  # the parallel step's output arrives in pieces
             inputs.update(chunk)
+        if read_question(inputs["question"], engine.retriever.catalog).kind != FACTOID:
+            yield engine.answer(inputs["question"], k=k, filters=filters)  # lists and statements: the engine's own path
+            return
         passages = [to_passage(d) for d in inputs["docs"]]
         yield from read_events(engine.reader, inputs["question"], passages, k)  # invoke folds str + Answer into the Answer
 

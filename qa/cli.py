@@ -14,6 +14,10 @@ from qa.settings import Settings
 EPILOG = """examples:
   qa ingest data/transcripts            build or update the store
   qa ask "How many Azerbaijani students study in Russia?"
+  qa ask "Which countries mentioned the Black Sea Grain Initiative?"
+                                        every speaker who named it, one quote each
+  qa ask "What did Kirby say about Ukraine in February 2023?"
+                                        his sentences on it, dated, in order
   qa eval data/gold/test.jsonl --report reports/
   qa chat                               web chat on http://127.0.0.1:7860
   qa ask "What did Zakharova say about Nagorno-Karabakh?" --reader llm
@@ -30,7 +34,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def _filters(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--speaker", help="only passages of this speaker (e.g. 'Mr. Kirby', 'Azerbaijan')")
+    p.add_argument("--speaker", help="only passages of this speaker label (e.g. 'Mr. Kirby', 'Azerbaijan'; the chat's Speaker list shows them)")
     p.add_argument("--source", help="only this document (its source path)")
     p.add_argument("--since", metavar="DATE", help="only documents dated on or after DATE (YYYY[-MM[-DD]])")
     p.add_argument("--until", metavar="DATE", help="only documents dated on or before DATE")
@@ -55,7 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     _common(p)
 
-    p = sub.add_parser("ask", help="answer a question with citations")
+    p = sub.add_parser("ask", help="answer a question with citations", epilog=(
+        "A question is read as a factoid (a short answer), a list (\"Which countries/officials mentioned X?\": "
+        "every speaker who named it) or statements (\"What did SPEAKER say about X [in DATES]?\"). Speakers "
+        "and dates named in the question are shown under 'read as'; --speaker/--since/--until replace them."))
     p.add_argument("question")
     p.add_argument("-k", type=int, help="passages to cite (QA_K, default 5)")
     p.add_argument("--json", action="store_true", help="print the Answer as one JSON object")

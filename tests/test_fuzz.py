@@ -34,7 +34,7 @@ def test_split_paragraphs_never_crashes(s):
         assert p and p == p.strip() and "\n" not in p
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.one_of(st.binary(max_size=300), prose.map(lambda s: s.encode())),
        suffix=st.sampled_from([".txt", ".md", ".html", ".pdf"]))
 def test_loaders_return_documents_or_a_load_error(tmp_path_factory, data, suffix):

@@ -27,7 +27,8 @@ def test_ingest_ask_and_eval_with_the_network_blocked(tmp_path):
     assert json.loads(out.stdout)["files_read"] == 4
     out = run("ask", "How many Azerbaijani students study in Russia?", "--store", store, "--json", env=env)
     assert out.returncode == 0, out.stderr
-    assert "11,000" in json.loads(out.stdout)["text"]
+    d = json.loads(out.stdout)  # a four-file store: the reader may find it too thin to answer, but reads it
+    assert "11,000" in (d["withheld"] if d["abstained"] else d["text"])
     gold = tmp_path / "gold.jsonl"
     gold.write_text('{"question": "How many Azerbaijani students study in Russia?", "answers": ["About 11,000"]}\n')
     out = run("eval", str(gold), "--store", store, "--json", env=env)

@@ -32,6 +32,9 @@ mark { background: #ffe58a; padding: 0 2px; }
 .qa-ok { color: #1a7f37; font-size: 0.9em; }
 .qa-bad { color: #b42318; font-size: 0.9em; }
 .qa-notes { color: #666; font-size: 0.9em; }
+.qa-list { border-collapse: collapse; margin: 0.4em 0; font-size: 0.95em; }
+.qa-list th, .qa-list td { border-bottom: 1px solid #ddd; padding: 2px 8px; text-align: left; vertical-align: top; }
+.qa-timeline li { margin: 0.2em 0; }
 """
 
 

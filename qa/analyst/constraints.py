@@ -27,7 +27,7 @@ _SAY = (r"say|said|says|state|stated|tell|told|note|noted|stress|stressed|argue|
         r"describe|described|characteri[sz]e|characteri[sz]ed|portray|portrayed|view|viewed|assess|assessed|explain|explained")
 _ABOUT = r"(?:about|on|of|regarding|concerning|in relation to|with regard to|with respect to|over|as to|around)"
 _STATEMENT_RULES = [
-    re.compile(rf"^(?:what|how)\s+(?:did|does|do|has|have|had|was|were)\s+(?P<who>.+?)\s+(?:{_SAY})(?:\s+{_ABOUT})?\s+(?P<topic>.+)$", re.I),
+    re.compile(rf"^(?:what|how)\s+(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+(?:{_SAY})(?:\s+{_ABOUT})?\s+(?P<topic>.+)$", re.I),
     re.compile(rf"^what\s+(?:were|are|was|is)\s+(?P<who>.+?)['’]s?\s+(?:\w+\s+)?(?:remarks|comments|statements?|views?|positions?|stance|words|message|assessment|description)\s+{_ABOUT}\s+(?P<topic>.+)$", re.I),
     re.compile(rf"^(?:summari[sz]e|show|list|quote)\s+(?:what\s+)?(?P<who>.+?)['’]?s?\s+(?:said|remarks|comments|statements)\s+{_ABOUT}\s+(?P<topic>.+)$", re.I),
 ]
@@ -40,10 +40,13 @@ _LIST_VERB = (r"mention(?:ed|s)?|sp(?:oke|eak|eaks) out (?:about|on|against)|ref
               r"criticiz(?:ed|es?)|criticis(?:ed|es?)|urge[ds]? |express(?:ed|es)? (?:concern|support|solidarity) (?:about|over|for|with)|"
               r"warn(?:ed|s)? (?:about|of|against)|invoke[ds]?|commend(?:ed|s)?|acknowledge[ds]?|emphasi[sz]e[ds]?|stress(?:ed|es)?|focus(?:ed|es)? on")
 _LIST_RULES = [
-    re.compile(rf"^(?:which|what)\s+(?:other\s+)?(?:\w+\s+)?(?P<group>{_GROUP})\s+(?:at\s+the\s+[\w\s]+?\s+|in\s+(?:the|their)\s+[\w\s]+?\s+|(?:have|had|did|also)\s+)*(?P<verb>{_LIST_VERB})\s+(?P<topic>.+)$", re.I),
-    re.compile(rf"^how\s+many\s+(?:\w+\s+)?(?P<group>{_GROUP})\s+(?:at\s+the\s+[\w\s]+?\s+|in\s+(?:the|their)\s+[\w\s]+?\s+|(?:have|had|did|also)\s+)*(?P<verb>{_LIST_VERB})\s+(?P<topic>.+)$", re.I),
+    re.compile(rf"^(?:which|what)\s+(?:other\s+)?(?:UN\s+|member\s+|General Debate\s+)?(?P<group>{_GROUP})\s+(?:at\s+the\s+[\w\s]+?\s+|in\s+(?:the|their)\s+[\w\s]+?\s+|(?:have|had|did|also)\s+)*(?P<verb>{_LIST_VERB})\s+(?P<topic>.+)$", re.I),
+    re.compile(rf"^how\s+many\s+(?:other\s+)?(?:UN\s+|member\s+|General Debate\s+)?(?P<group>{_GROUP})\s+(?:at\s+the\s+[\w\s]+?\s+|in\s+(?:the|their)\s+[\w\s]+?\s+|(?:have|had|did|also)\s+)*(?P<verb>{_LIST_VERB})\s+(?P<topic>.+)$", re.I),
     re.compile(r"^who\s+(?:else\s+|among\s+(?:the\s+)?(?P<group>[\w\s]+?)\s+)?(?:has\s+|have\s+|had\s+)?(?P<verb>mention(?:ed|s)|sp(?:oke|eaks) out (?:about|on|against)|refer(?:red|s) to|referenced|talk(?:ed|s) about|sp(?:oke|eaks) (?:about|of)|br(?:ought|ings) up|raised|discussed)\s+(?P<topic>.+)$", re.I),
 ]
+_REPORTED = re.compile(r"\b(?:according to|as reported by|in the words of|as stated by)\b|,\s*per\s", re.I)
+_WHO_WORDS = 6  # "the Kenyan delegate", "Kenya's foreign minister": a speaker takes a few words
+
 # A speaker named in a factoid is the speaker (not a topic) in contexts like these.
 _BEFORE = re.compile(r"(?:according to|in the words of|per|by|from)\s+(?:the\s+)?(?:\w+\s+){0,4}?$|\b(?:did|does|do|has|have|will|would)\s+(?:the\s+)?(?:\w+\s+){0,3}?$", re.I)
 _AFTER_SAY = re.compile(rf"^(?:['’]s?)?\s+(?:\w+\s+)?(?:{_SAY})\b", re.I)
@@ -123,8 +126,9 @@ def read_question(question: str, catalog: SpeakerCatalog | None = None) -> Const
     q = " ".join(question.split()).rstrip(" ?.!")
     dates = parse_dates(q)
     undated = _strip(q, dates.text)
+    reported = _REPORTED.search(q)  # "How many countries backed X, according to South Africa?" is a fact one speaker reports
     for rule in _LIST_RULES:
-        m = rule.match(undated)
+        m = None if reported else rule.match(undated)
         if m:
             group = (m.groupdict().get("group") or "").lower()
             group = next((g for g in _LIST_SCOPE if group.endswith(g)), group)  # "white house briefers" → briefers
@@ -135,7 +139,7 @@ def read_question(question: str, catalog: SpeakerCatalog | None = None) -> Const
         if not m:
             continue
         who = m.group("who")
-        found = [mm for mm in catalog.mentions(who)]
+        found = [mm for mm in catalog.mentions(who)] if len(who.split()) <= _WHO_WORDS else []
         if found:
             labels = _labels(catalog, found, dates)
             return Constraints(STATEMENTS, labels, " and ".join(mm.text for mm in found), dates,

@@ -7,6 +7,8 @@ date of the transcript it was read from.
 '2022'
 >>> resolve("next Tuesday", "2023-02-13")
 '21 February 2023'
+>>> resolve("in March", "2021-09-24")
+'March 2021'
 >>> resolve("in 2022", "2023") is None
 True
 """
@@ -36,6 +38,12 @@ def resolve(span: str, doc_date: str) -> str | None:
     m = re.fullmatch(r"(last|next|the previous|the past|the coming|the following) year", s)
     if m:
         return str(year + (1 if m.group(1) in ("next", "the coming", "the following") else -1))
+    m = re.fullmatch(r"(?:(?:in|since|by|until|from|during|early|late|mid)[ -])?(?:(last|next|this|this past|this coming) )?(" + "|".join(MONTHS) + r")", s)
+    if m and len(parts) >= 2:  # a month without its year, in a dated transcript
+        month, now = MONTHS.index(m.group(2)) + 1, int(parts[1])
+        which = m.group(1) or ""
+        y = year - 1 if which in ("last", "this past") and month >= now else year + 1 if which in ("next", "this coming") and month <= now else year
+        return f"{m.group(2).capitalize()} {y}"
     if len(parts) < 3:
         return None
     day = dt.date(year, int(parts[1]), int(parts[2]))
@@ -53,6 +61,8 @@ def resolve(span: str, doc_date: str) -> str | None:
         if which in ("last", "this past"):
             back = (day.weekday() - target) % 7 or 7
             return human((day - dt.timedelta(days=back)).isoformat())
+        if not which and ahead == 0:
+            return None  # "Friday" said on a Friday: today or a week on, the text does not say
         if which == "next":  # the one in the following week
             monday = day - dt.timedelta(days=day.weekday()) + dt.timedelta(weeks=1)
             return human((monday + dt.timedelta(days=target)).isoformat())

@@ -46,8 +46,11 @@ def answer_statements(retriever, embedder, question: str, c: Constraints) -> Ans
     chosen = sorted((pool[i] for i in order), key=lambda f: (f.date, f.meta.get("source", ""), int(f.meta.get("paragraph", 0))))
     citations = [f.citation(rank=r, score=float(sims[pool.index(f)])) for r, f in enumerate(chosen, start=1)]
     n = len(found)
-    text = (f"{who}{window} on {c.topic}: {n} paragraph{'s' if n != 1 else ''} name{'s' if n == 1 else ''} it; "
-            f"the {len(chosen)} closest to the question, in date order:")
+    head = f"{who} on {c.topic}{window}: "
+    if n <= len(chosen):
+        text = head + (f"{n} paragraphs name it, in date order:" if n > 1 else "1 paragraph names it:")
+    else:
+        text = head + f"{n} paragraphs name it; the {len(chosen)} closest to the question, in date order:"
     return Answer(question, text, citations[0].quote, False, 1.0, citations, kind="statements")
 
 

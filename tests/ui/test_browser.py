@@ -136,6 +136,19 @@ def test_speaker_filter(page):
     assert metas and all(m.startswith("Azerbaijan") for m in metas), metas
 
 
+def test_list_question_renders_a_table_and_how_it_was_read(page):
+    ask(page, "Which countries mentioned the Black Sea Grain Initiative?", "Ukraine", 1)
+    rows = page.locator("#chat table.qa-list tbody tr").all_inner_texts()
+    assert len(rows) >= 12 and any(r.split("\t")[1:2] == ["Ukraine"] for r in rows), rows
+    assert "Read as: list · who: countries · topic: the Black Sea Grain Initiative" in page.inner_text("#chat")
+
+
+def test_statements_render_as_a_dated_timeline(page):
+    ask(page, "What did Kirby say about Ukraine in February 2023?", "2023-02-13", 1)
+    items = page.locator("#chat ol.qa-timeline li").all_inner_texts()
+    assert items and all(i.startswith("2023-02-13 · Mr. Kirby") for i in items), items
+
+
 def test_upload_then_ask(page, tmp_path):
     doc = tmp_path / "ruritania_briefing.md"
     doc.write_text("---\ntitle: Ruritania briefing\ndate: '2024-05-01'\n---\n\nMR. BLACK: The Ruritanian "
@@ -175,6 +188,9 @@ def test_gradio_client_ask_endpoint(server):
     assert "11,000" in result["text"]
     c = result["citations"][0]
     assert c["text"][c["start"]:c["end"]] == c["quote"]
+    grain = client.predict("Which countries mentioned the Black Sea Grain Initiative?", api_name="/ask")
+    assert grain["kind"] == "list" and grain["constraints"]["scope"] == "countries"
+    assert len(grain["items"]) >= 12 and {"speaker", "date", "quote"} <= set(grain["items"][0])
 
 
 def test_load_20_concurrent_askers(server, capsys):

@@ -100,6 +100,8 @@ def speaker_of(paragraph: str) -> str | None:
 
     >>> speaker_of("MR. KIRBY:  Good afternoon.")
     'Mr. Kirby'
+    >>> speaker_of("Q MR. KIRBY: So, two thoughts here.")  # an empty reporter turn, then the answer
+    'Mr. Kirby'
     """
     m = _TURN.match(paragraph)
     if not m:
@@ -107,6 +109,8 @@ def speaker_of(paragraph: str) -> str | None:
     if m.group("q"):
         return "Q"
     words = m.group("label").replace(".", ". ").split()
+    if len(words) > 1 and words[0] == "Q":
+        words = words[1:]
     out = []
     for w in words:
         bare = w.rstrip(".")
