@@ -11,13 +11,16 @@ import os
 import re
 import shutil
 import threading
+from html import escape
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlencode
 
 from qa.engine import Engine
 from qa.errors import ConfigError, QAError
 from qa.settings import Settings
 from ui.render import answer_html, citations_html, draft_html
+from ui.source import document, panel_html, parse_ref
 
 UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".pdf")
 MAX_UPLOAD_MB = 20
@@ -35,7 +38,37 @@ mark { background: #ffe58a; padding: 0 2px; }
 .qa-list { border-collapse: collapse; margin: 0.4em 0; font-size: 0.95em; }
 .qa-list th, .qa-list td { border-bottom: 1px solid #ddd; padding: 2px 8px; text-align: left; vertical-align: top; }
 .qa-timeline li { margin: 0.2em 0; }
+.qa-copytext, .qa-hidden { display: none !important; }
+#qa-source-view .qa-para { margin: 0.35em 0; }
+#qa-source-view .qa-cited { background: #fff8d6; border-left: 3px solid #e0b400; padding-left: 6px; }
+#qa-source-view .qa-pnum { color: #888; font-size: 0.85em; }
+#qa-source-view .qa-turn { font-weight: bold; }
+#qa-source-view { max-height: 520px; overflow-y: auto; }
 """
+
+# Clicks on "view in transcript" and "copy citation" inside answers. Chat messages are sanitised
+# HTML (no inline handlers), so one listener on the document handles both, in the capture phase.
+HEAD = """<script>
+document.addEventListener("click", (e) => {
+  const open = e.target.closest && e.target.closest("a.qa-open");
+  if (open) {
+    e.preventDefault(); e.stopPropagation();
+    const box = document.querySelector("#source-ref textarea, #source-ref input");
+    box.value = open.getAttribute("href").slice(1);
+    box.dispatchEvent(new Event("input", {bubbles: true}));
+    setTimeout(() => document.querySelector("#source-open").click(), 50);
+    return;
+  }
+  const copy = e.target.closest && e.target.closest("a.qa-copy");
+  if (copy) {
+    e.preventDefault(); e.stopPropagation();
+    const line = copy.parentElement.querySelector(".qa-copytext").textContent;
+    navigator.clipboard.writeText(line).then(() => { copy.textContent = "copied"; },
+                                             () => { copy.textContent = "copy failed"; });
+  }
+}, true);
+</script>"""
+SCROLL_TO_CITED = "() => { const el = document.querySelector('#qa-source-view .qa-cited'); if (el) el.scrollIntoView({block: 'center'}); }"
 
 
 class ChatService:
@@ -89,6 +122,16 @@ class ChatService:
             lines.append(f"\n{report.paragraphs_added} paragraphs added, {report.paragraphs_removed} removed.")
         return "\n".join(lines) or "No file received."
 
+    def source(self, ref: str, whole: bool = False) -> str:
+        """The transcript panel for a citation's reference (`ui.source.source_ref`)."""
+        try:
+            src, paragraph, quote_text = parse_ref(ref)
+        except ValueError as err:
+            return f'<p class="qa-meta">{escape(str(err))}</p>'
+        with self.lock:
+            meta, paras = document(self.engine.store, src)
+        return panel_html(meta, paras, paragraph, quote_text, whole=whole)
+
     def corpus_summary(self) -> str:
         try:
             stats = self.engine.stats()
@@ -117,6 +160,15 @@ def safe_filename(name: str) -> str:
     return name or "upload"
 
 
+def share_link(question: str, filters: dict | None) -> str:
+    """'?q=…&speaker=…': opening it asks the same question with the same filters.
+
+    >>> share_link("Who?", {"speaker": "Mr. Kirby"})
+    '?q=Who%3F&speaker=Mr.+Kirby'
+    """
+    return "?" + urlencode({"q": question, **(filters or {})})
+
+
 def filters_of(speaker, source, since, until) -> dict | None:
     f = {"speaker": speaker or "", "source": source or "", "since": (since or "").strip(), "until": (until or "").strip()}
     f = {k: v for k, v in f.items() if v}
@@ -138,7 +190,13 @@ def build_app(service: ChatService):
                                      scale=5, elem_id="question", max_length=4000)
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
                     clear = gr.Button("New chat", scale=1)
-            with gr.Column(scale=1):
+            with gr.Column(scale=2):
+                with gr.Accordion("Transcript", open=True):
+                    source_panel = gr.HTML('<p class="qa-meta">Click “view in transcript” under a citation to read it in context.</p>',
+                                           elem_id="source-panel")
+                    whole = gr.Button("Show the whole transcript", size="sm", elem_id="source-whole")
+                    source_ref_box = gr.Textbox(elem_id="source-ref", elem_classes=["qa-hidden"], show_label=False)
+                    source_open = gr.Button("open", elem_id="source-open", elem_classes=["qa-hidden"])
                 with gr.Accordion("Filters", open=True):
                     speaker = gr.Dropdown(choices=[""] + speakers, value="", label="Speaker", elem_id="speaker", allow_custom_value=True)
                     source = gr.Dropdown(choices=[""] + sources, value="", label="Document", elem_id="source", allow_custom_value=True)
@@ -167,9 +225,10 @@ def build_app(service: ChatService):
                 chat[-1] = {"role": "assistant", "content": f"⚠️ {err}"}
                 yield chat, asked, ""
                 return
-            chat[-1] = {"role": "assistant", "content": answer_html(answer)}
+            link = share_link(message, filters_of(sp, src, s, u))
+            chat[-1] = {"role": "assistant", "content": answer_html(answer, link)}
             yield chat, asked, ""  # the short answer first ...
-            chat[-1] = {"role": "assistant", "content": answer_html(answer) + citations_html(answer)}
+            chat[-1] = {"role": "assistant", "content": answer_html(answer, link) + citations_html(answer)}
             yield chat, asked + [message], ""  # ... then its citations
 
         inputs = [box, chatbot, questions, speaker, source, since, until]
@@ -184,6 +243,25 @@ def build_app(service: ChatService):
             return (report, service.corpus_summary(), gr.update(choices=[""] + sp), gr.update(choices=[""] + src), None)
 
         upload.upload(on_upload, upload, [upload_report, summary, speaker, source, upload], api_visibility="private")
+
+        source_open.click(lambda ref: service.source(ref), source_ref_box, source_panel, api_visibility="private").then(
+            None, None, None, js=SCROLL_TO_CITED)
+        whole.click(lambda ref: service.source(ref, whole=True), source_ref_box, source_panel,
+                    api_visibility="private").then(None, None, None, js=SCROLL_TO_CITED)
+
+        def on_load(request: gr.Request):
+            """`?q=…` (with optional speaker, source, since, until) asks that question on load."""
+            params = dict(request.query_params) if request else {}
+            question = (params.get("q") or "").strip()
+            f = [params.get(k, "") for k in ("speaker", "source", "since", "until")]
+            if not question:
+                yield [], [], "", *f
+                return
+            for chat, asked, box_value in respond(question, [], [], *f):
+                yield chat, asked, box_value, *f
+
+        on_load.__annotations__["request"] = gr.Request  # resolved here: gradio injects the request by this type
+        demo.load(on_load, None, [chatbot, questions, box, speaker, source, since, until], api_visibility="private")
 
         def ask(question: str) -> dict:
             """Answer a question; returns the Answer as JSON (text, sentence, abstained, confidence, citations)."""
@@ -216,6 +294,6 @@ def launch(settings: Settings, *, host: str = "127.0.0.1", port: int = 7860, aut
     print(f"chat ready on http://{host}:{port}  (Ctrl+C stops it)", flush=True)
     return demo.queue(default_concurrency_limit=4).launch(
         server_name=host, server_port=port, auth=credentials, share=False, quiet=True,
-        max_file_size=f"{MAX_UPLOAD_MB}mb", css=CSS, footer_links=["api"], prevent_thread_lock=not block,
+        max_file_size=f"{MAX_UPLOAD_MB}mb", css=CSS, head=HEAD, footer_links=["api"], prevent_thread_lock=not block,
         allowed_paths=[], ssr_mode=False,
     )

@@ -7,15 +7,26 @@ from html import escape
 
 from qa.analyst.constraints import constraints_line
 from qa.types import Answer, Citation
+from ui.source import source_ref
 
 _COLLAPSE_AT = 400  # characters; longer passages fold into <details>
 
 
-def answer_html(answer: Answer) -> str:
+def confidence_words(answer: Answer) -> str:
+    """The reader's calibrated P(right) in words: 'very likely right', 'likely right', 'unsure'."""
+    c = answer.confidence
+    return "very likely right" if c >= 0.75 else "likely right" if c >= 0.5 else "unsure"
+
+
+def answer_html(answer: Answer, link: str = "") -> str:
     head = f"<p><strong>{escape(answer.display)}</strong></p>"
     if answer.abstained:
-        more = " <em>(closest passages below)</em>" if answer.citations else ""
-        head = f"<p><strong>{escape(answer.text)}</strong>{more}</p>"
+        head = f"<p><strong>{escape(answer.text)}</strong></p>"
+        if answer.citations:
+            head += '<p class="qa-meta qa-closest">Closest passages below: they may not answer the question.</p>'
+    elif answer.kind == "factoid":
+        head += (f'<p class="qa-meta qa-confidence">{confidence_words(answer)} '
+                 f'(confidence {answer.confidence:.2f})</p>')
     elif answer.sentence and answer.sentence != answer.text and not answer.generated and answer.kind == "factoid":
         head += f'<p class="qa-sentence">“{escape(answer.sentence)}”</p>'
     read = constraints_line(answer.constraints)
@@ -31,6 +42,8 @@ def answer_html(answer: Answer) -> str:
         items = "".join(f"<li><b>{escape(c.date or 'undated')}</b> · {escape(c.speaker)}: “{escape(c.quote)}” [{n}]</li>"
                         for n, c in enumerate(answer.citations, start=1))
         head += f'<ol class="qa-timeline">{items}</ol>'
+    if link:
+        head += f'<p class="qa-meta"><a class="qa-share" href="{escape(link)}">Link to this answer</a></p>'
     return head
 
 
@@ -54,10 +67,22 @@ def citations_html(answer: Answer) -> str:
     return f'<ol class="qa-citations">{items}</ol>'
 
 
+def citation_line(c: Citation) -> str:
+    """One line to paste into an article (plain text):
+    “About 11,000 …” — Maria Zakharova, Russia and Azerbaijan are strategic partners now, ¶8 (mfa-russia/…txt)"""
+    words = c.quote or c.text
+    words = words if len(words) <= 300 else words[:300].rsplit(" ", 1)[0] + " …"
+    who = ", ".join(x for x in (c.speaker, c.title, c.date, f"¶{c.paragraph}") if x)
+    return f"“{words}” — {who} ({c.source})"
+
+
 def citation_html(c: Citation, generative: bool = False) -> str:
     meta = " · ".join(escape(x) for x in (c.speaker, c.date, f"¶{c.paragraph}") if x)
     if generative:
         meta += verification_html(c)
+    ref = source_ref(c.source, c.paragraph, c.quote)
+    meta += (f' · <a class="qa-open" href="#{escape(ref)}">view in transcript</a>'
+             f' · <a class="qa-copy" href="#copy">copy citation</a><span class="qa-copytext">{escape(citation_line(c))}</span>')
     title = escape(c.title or c.source)
     body = _highlighted(c)
     if len(c.text) > _COLLAPSE_AT:
@@ -74,5 +99,5 @@ def _highlighted(c: Citation) -> str:
     return f"{escape(c.text[:c.start])}<mark>{escape(c.quote)}</mark>{escape(c.text[c.end:])}"
 
 
-def full_html(answer: Answer) -> str:
-    return answer_html(answer) + citations_html(answer)
+def full_html(answer: Answer, link: str = "") -> str:
+    return answer_html(answer, link) + citations_html(answer)

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -149,6 +150,50 @@ def test_statements_render_as_a_dated_timeline(page):
     assert items and all(i.startswith("2023-02-13 · Mr. Kirby") for i in items), items
 
 
+def test_a_citation_opens_in_its_transcript_scrolled_to_it(page, tmp_path):
+    ask(page, "What did Kirby say about Ukraine in February 2023?", "2023-02-13", 1)
+    page.locator("#chat a.qa-open").first.click()
+    page.wait_for_selector("#qa-source-view .qa-cited mark", timeout=60_000)
+    cited = page.locator("#qa-source-view .qa-cited")
+    assert cited.is_visible() and "Ukraine" in cited.inner_text()
+    paras = page.locator("#qa-source-view .qa-para").all_inner_texts()
+    assert 3 <= len(paras) < 40  # the neighbourhood first, not the whole briefing
+    page.screenshot(path=str(tmp_path / "source-view.png"))
+    if os.environ.get("QA_UPDATE_SCREENSHOT"):
+        shutil.copy(tmp_path / "source-view.png", ROOT / "docs" / "source-view.png")
+    page.click("#source-whole")  # the whole transcript: hundreds of paragraphs, scrolled to the cited one
+    page.wait_for_function("() => document.querySelectorAll('#qa-source-view .qa-para').length > 100", timeout=60_000)
+    page.wait_for_function("() => { const el = document.querySelector('#qa-source-view .qa-cited'); "
+                           "const box = document.querySelector('#qa-source-view'); const r = el.getBoundingClientRect(), "
+                           "b = box.getBoundingClientRect(); return r.top >= b.top - 1 && r.bottom <= b.bottom + 1; }",
+                           timeout=10_000)
+    paras = page.locator("#qa-source-view .qa-para").all_inner_texts()
+    assert len(paras) >= 3 and any(p.startswith("¶") for p in paras)  # its neighbours, numbered
+    assert "13 February" in page.inner_text("#qa-source-view") or "2023-02-13" in page.inner_text("#qa-source-view")
+
+
+def test_copy_citation_puts_one_line_on_the_clipboard(page):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    ask(page, STUDENTS, "11,000", 1)
+    page.locator("#chat a.qa-copy").first.click()
+    page.wait_for_function("() => document.querySelector('#chat a.qa-copy').textContent === 'copied'", timeout=10_000)
+    line = page.evaluate("navigator.clipboard.readText()")
+    assert line.startswith("“About 11,000 Azerbaijani students study in Russia")
+    assert "— Maria Zakharova" in line and "¶8" in line and line.endswith("(mfa-russia/zakharova-russia-azerbaijan-strategic-partners.txt)")
+
+
+def test_a_shared_link_answers_on_load(browser, server):
+    ctx = browser.new_context()
+    pg = ctx.new_page()
+    pg.goto(server + "/?q=" + urllib.parse.quote(STUDENTS) + "&speaker=Maria+Zakharova")
+    pg.wait_for_function("() => document.querySelector('#chat') && document.querySelector('#chat').innerText.includes('11,000')",
+                         timeout=120_000)
+    assert pg.input_value("#speaker input") == "Maria Zakharova"
+    href = pg.locator("#chat a.qa-share").first.get_attribute("href")
+    assert "q=How+many+Azerbaijani" in href and "speaker=Maria+Zakharova" in href
+    ctx.close()
+
+
 def test_upload_then_ask(page, tmp_path):
     doc = tmp_path / "ruritania_briefing.md"
     doc.write_text("---\ntitle: Ruritania briefing\ndate: '2024-05-01'\n---\n\nMR. BLACK: The Ruritanian "
@@ -168,6 +213,11 @@ def test_uploaded_markup_is_shown_as_text_and_never_runs(page, tmp_path):
     assert "onerror=alert(2)" in chat
     assert page.dialogs == []
     assert page.locator("#chat script").count() == 0 and page.locator("#chat img[src=x]").count() == 0
+    page.locator("#chat a.qa-open").first.click()  # the transcript viewer shows the payload as text too
+    page.wait_for_selector("#qa-source-view .qa-cited", timeout=60_000)
+    assert "<script>alert(1)</script>" in page.inner_text("#qa-source-view")
+    assert page.locator("#source-panel script").count() == 0 and page.locator("#source-panel img").count() == 0
+    assert page.dialogs == []
 
 
 def test_rejected_upload_type_shows_an_error(page, tmp_path):

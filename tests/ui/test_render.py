@@ -79,3 +79,19 @@ def test_extractive_answers_show_no_verification_marks():
     a = Answer("q?", "About 11,000", "About 11,000 students", False, 0.9,
                [cite("About 11,000 students study in Russia.", "About 11,000 students")])
     assert "verified" not in full_html(a)
+
+
+def test_confidence_in_words_and_the_closest_passages_heading():
+    from qa.types import Answer, Citation
+    from ui.render import answer_html, citation_line
+
+    c = Citation("mfa/z.txt", "Interview", "", "Maria Zakharova", 8, "About 11,000 students.", "About 11,000 students.",
+                 0, 22, 0.9)
+    sure = Answer("q", "About 11,000", c.quote, False, 0.8, [c])
+    assert "very likely right (confidence 0.80)" in answer_html(sure)
+    assert "unsure (confidence 0.30)" in answer_html(Answer("q", "x", "", False, 0.3, [c]))
+    withheld = answer_html(Answer("q", "The transcripts do not answer this question.", "", True, 0.1, [c]))
+    assert "they may not answer the question" in withheld and "confidence" not in withheld
+    assert citation_line(c) == "“About 11,000 students.” — Maria Zakharova, Interview, ¶8 (mfa/z.txt)"
+    linked = answer_html(sure, link='?q=<script>&speaker="x"')
+    assert 'href="?q=&lt;script&gt;&amp;speaker=&quot;x&quot;"' in linked and "<script>" not in linked
