@@ -25,6 +25,9 @@ def test_test_split_stays_above_the_floors(corpus_store, tmp_path):
     assert m["unanswerable"]["abstention_accuracy"] >= floors["abstention_accuracy"], m["unanswerable"]
     assert m["answerable"]["false_abstention"] <= floors["false_abstention_max"], m["answerable"]
     assert m["answered_precision"] >= floors["answered_precision"], m["answered_precision"]
+    assert m["lists"]["n"] >= 20 and m["lists"]["f1"] >= floors["list_f1"], m["lists"]
+    assert m["statements"]["n"] >= 20, m["statements"]
+    assert m["statements"]["speaker_and_dates"] >= floors["statements_speaker_and_dates"], m["statements"]
     assert {"n", "exact_match", "f1", "answerable", "unanswerable", "retrieval", "citation_precision",
             "answered_precision", "coverage", "calibration", "latency_ms", "questions"} <= set(m)
     assert 0 <= m["calibration"]["ece"] <= 1 and len(m["calibration"]["risk_coverage"]) == 20
