@@ -34,8 +34,10 @@ class ParagraphRetriever(BaseRetriever):
     k: int = 8
     filters: dict | None = None
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        passages = self.engine.retriever.retrieve(query, n=self.k, filters=Filters.of(self.filters))
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                k: int | None = None, filters: dict | None = None) -> list[Document]:
+        """``invoke(query, k=3, filters={...})`` overrides the constructor's ``k`` and ``filters``."""
+        passages = self.engine.retriever.retrieve(query, n=k or self.k, filters=Filters.of(filters or self.filters))
         return [to_document(p) for p in passages]
 
 

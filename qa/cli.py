@@ -132,7 +132,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cmd_ingest(args, settings: Settings) -> int:
     from qa.engine import Engine
+    from qa.errors import ConfigError
 
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:  # a typo in a path fails, as cp or ls would, before any store is created
+        raise ConfigError(f"No such file or folder: {', '.join(missing)}")
     report = Engine(settings).ingester(progress=not args.json and sys.stderr.isatty()).run(args.paths)
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
@@ -145,6 +149,8 @@ def cmd_ingest(args, settings: Settings) -> int:
         )
         for s in report.files_skipped:
             print(f"  skipped {s.path}: {s.reason}")
+        if not report.files_read:
+            print(f"no transcripts (.txt .md .html .pdf) found in {', '.join(str(p) for p in args.paths)}")
     return 0
 
 

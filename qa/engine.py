@@ -93,6 +93,7 @@ class Engine:
                history: list[str] | None = None) -> Iterator[str | Answer]:
         """Like `answer`, but the LLM reader's text arrives token by token (``str``) before the
         verified `Answer`, which is always the last item. The extractive reader yields only the Answer."""
+        started = time.perf_counter()
         question = validate_question(question, self.settings.max_question_chars)
         k = k or self.settings.k
         timings: dict[str, float] = {}
@@ -117,7 +118,7 @@ class Engine:
             else:
                 answer = answer_statements(self.retriever, self.embedder, question, read)
             timings["search"] = (time.perf_counter() - t) * 1000
-            yield self._finish(answer, question, read, notes, timings)
+            yield self._finish(answer, question, read, notes, timings, started)
             return
         passages = self.retriever.retrieve(asked, n=max(k, self.settings.read_passages),
                                            filters=f, history=history, timings=timings)
@@ -125,20 +126,22 @@ class Engine:
         for event in read_events(self.reader, asked, passages, k):
             if isinstance(event, Answer):
                 timings["read"] = (time.perf_counter() - t) * 1000
-                event = self._finish(event, question, read, notes, timings)
                 if not event.abstained and event.citations and expected_type(question).name in ("date", "time"):
                     c = event.citations[0]
                     when = explain(event.text, c.date, _document_kind(c.title))
                     event.resolved = when[len(event.text) + 2:-1] if when else ""
+                event = self._finish(event, question, read, notes, timings, started)
             yield event
 
     @staticmethod
-    def _finish(answer: Answer, question: str, read, notes: list[str], timings: dict[str, float]) -> Answer:
+    def _finish(answer: Answer, question: str, read, notes: list[str], timings: dict[str, float], started: float) -> Answer:
+        """The answer with the question, how it was read, and its timings; ``total`` is the wall
+        time of the whole call, so no cost can hide between the stages."""
         answer.question = question
         answer.kind = read.kind
         answer.constraints = read.to_json()
         answer.notes = notes + answer.notes
-        answer.timings_ms = {**timings, **answer.timings_ms, "total": sum(timings.values())}
+        answer.timings_ms = {**timings, **answer.timings_ms, "total": (time.perf_counter() - started) * 1000}
         return answer
 
     def stats(self) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-from qa.errors import ConfigError
+from vectorstore.errors import ConfigError
 
 PACKAGED_MODEL = "all-MiniLM-L6-v2"
 

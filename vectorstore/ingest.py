@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from qa.errors import LoadError
+from vectorstore.errors import LoadError
 from vectorstore.embed import Embedder
 from vectorstore.loaders import SUPPORTED, loader_for
 from vectorstore.paragraphs import Record, to_records

@@ -19,7 +19,7 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from qa.errors import StoreError
+from vectorstore.errors import StoreError
 
 COLLECTION = "paragraphs"
 # Cosine distance on unit vectors. Chosen with benchmarks/scale.py (README "Scale"): ef_search 100

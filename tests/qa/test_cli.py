@@ -69,3 +69,23 @@ def test_settings_lists_every_variable(capsys):
 def test_a_bad_llm_spec_is_named_before_anything_loads(tmp_path, capsys):
     assert main(["ask", "Who?", "--store", str(tmp_path), "--reader", "llm", "--llm", "gpt4"]) == 2
     assert "QA_LLM='gpt4' is not a model spec" in capsys.readouterr().err
+
+
+def test_ingest_of_a_missing_path_fails_and_creates_no_store(tmp_path, capsys):
+    store = tmp_path / "store"
+    code = main(["ingest", str(tmp_path / "no" / "such" / "path"), "--store", str(store)])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "No such file or folder:" in err and "no/such/path" in err and "\n" not in err
+    assert not store.exists()
+
+
+def test_ingest_of_a_folder_without_transcripts_succeeds_and_says_so(tmp_path, capsys, embedder, monkeypatch):
+    import vectorstore.embed
+
+    monkeypatch.setattr(vectorstore.embed, "make_embedder", lambda *a, **k: embedder)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.docx").write_bytes(b"PK")  # an unsupported type is not a transcript
+    code = main(["ingest", str(empty), "--store", str(tmp_path / "store")])
+    out = capsys.readouterr().out
+    assert code == 0 and "files read: 0" in out and f"no transcripts (.txt .md .html .pdf) found in {empty}" in out

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from qa.errors import LoadError
+from vectorstore.errors import LoadError
 
 
 @dataclass

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from qa.errors import LoadError
+from vectorstore.errors import LoadError
 from vectorstore.loaders.base import LoadedDocument, assign_speakers, clean, read_text, split_paragraphs
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)

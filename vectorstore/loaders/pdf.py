@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
-from qa.errors import LoadError
+from vectorstore.errors import LoadError
 from vectorstore.loaders.base import LoadedDocument, assign_speakers, clean, has_words
 
 _TERMINAL = tuple('.!?:;"”’)')

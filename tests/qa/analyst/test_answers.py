@@ -99,9 +99,3 @@ def test_terminal_and_chat_render_lists_as_tables_and_statements_as_timelines(en
     html = answer_html(st)
     assert '<ol class="qa-timeline">' in html and html.index("2023-02-13") < html.index("2023-06-06")
 
-
-def test_langchain_chain_gives_the_engine_s_list_answer(engine):
-    from qa.chain import build_chain
-
-    a = build_chain(engine).invoke("Which countries mentioned the Black Sea Grain Initiative?")
-    assert a.kind == "list" and [c.speaker for c in a.citations] == ["Brazil", "Kenya"]
