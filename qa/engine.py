@@ -109,7 +109,7 @@ class Engine:
             history = None  # the rewrite already carries the conversation
         t = time.perf_counter()
         f = Filters.of(filters)
-        read = read_question(question, self.retriever.catalog).with_filters(f.speaker, f.since, f.until)
+        read = read_question(question, self.retriever.catalog).with_filters(f.speaker, f.since, f.until, f.source)
         timings["parse"] = (time.perf_counter() - t) * 1000
         if read.kind != FACTOID:
             t = time.perf_counter()

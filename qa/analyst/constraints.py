@@ -74,12 +74,14 @@ class Constraints:
     topic: str = ""  # statements and lists: what was said about
     scope: str = ""  # lists: countries | officials | "" (anyone)
     verb: str = ""  # lists: "mentioned", "condemned", ...
+    source: str = ""  # a filter only: one document
     overridden: tuple[str, ...] = ()  # constraints the caller's filters replaced
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "speakers": list(self.speakers), "speaker_text": self.speaker_text,
                 "since": self.dates.since, "until": self.dates.until, "dates_text": self.dates.text,
-                "topic": self.topic, "scope": self.scope, "verb": self.verb, "overridden": list(self.overridden)}
+                "topic": self.topic, "scope": self.scope, "verb": self.verb, "source": self.source,
+                "overridden": list(self.overridden)}
 
     def describe(self) -> str:
         """One line for people: 'statements · speaker: Mr. Kirby ("Kirby") · in February 2023 · topic: Ukraine'."""
@@ -93,16 +95,20 @@ class Constraints:
             parts.append(f"who: {self.scope}")
         if self.topic:
             parts.append(f"topic: {self.topic}")
+        if self.source:
+            parts.append(f"document: {self.source}")
         return " · ".join(parts)
 
-    def with_filters(self, speaker: str = "", since: str = "", until: str = "") -> "Constraints":
+    def with_filters(self, speaker: str = "", since: str = "", until: str = "", source: str = "") -> "Constraints":
         """Explicit filters win over what was read from the question."""
-        c, over = self, []
+        c, over = replace(self, source=source), []
         if speaker:
-            over.append("speaker") if c.speakers and c.speakers != (speaker,) else None
+            if c.speakers and c.speakers != (speaker,):
+                over.append("speaker")
             c = replace(c, speakers=(speaker,), speaker_text=speaker)
         if since or until:
-            over.append("dates") if c.dates and (c.dates.since, c.dates.until) != (since, until) else None
+            if c.dates and (c.dates.since, c.dates.until) != (since, until):
+                over.append("dates")
             c = replace(c, dates=DateWindow(since, until, "filter"))
         return replace(c, overridden=tuple(over))
 
@@ -113,7 +119,8 @@ def constraints_line(d: dict[str, Any]) -> str:
         return ""
     c = Constraints(d["kind"], tuple(d.get("speakers", ())), d.get("speaker_text", ""),
                     DateWindow(d.get("since", ""), d.get("until", ""), d.get("dates_text", "")),
-                    d.get("topic", ""), d.get("scope", ""), d.get("verb", ""), tuple(d.get("overridden", ())))
+                    d.get("topic", ""), d.get("scope", ""), d.get("verb", ""), d.get("source", ""),
+                    tuple(d.get("overridden", ())))
     line = c.describe()
     if c.overridden:
         line += f" (filters replaced the {' and '.join(c.overridden)} read from the question)"

@@ -46,6 +46,8 @@ def answer_list(retriever, catalog, question: str, c: Constraints) -> Answer:
             return False
         if c.speakers and sp not in c.speakers:
             return False
+        if c.source and facet.get("source") != c.source:
+            return False
         if scope == "countries" and not catalog.is_country(sp):
             return False
         if scope == "officials" and catalog.is_country(sp):

@@ -26,7 +26,7 @@ def answer_statements(retriever, embedder, question: str, c: Constraints) -> Ans
     speakers = set(c.speakers)
 
     def allow(facet: dict) -> bool:
-        return facet.get("speaker", "") in speakers and in_dates(facet)
+        return facet.get("speaker", "") in speakers and in_dates(facet) and (not c.source or facet.get("source") == c.source)
 
     found = find(retriever, topic, allow, rank_query=c.topic) if topic else []
     if topic and not found:  # no sentence names all of it: the sentences that name most of it

@@ -71,6 +71,13 @@ def test_explicit_filters_replace_the_question_constraints(engine):
     assert a.constraints["overridden"] == ["speaker"]
 
 
+def test_a_document_filter_keeps_lists_and_statements_to_it(engine):
+    a = engine.answer("Which countries mentioned the Black Sea Grain Initiative?", filters={"source": "un/KEN_78_2023.txt"})
+    assert [c.speaker for c in a.citations] == ["Kenya"]
+    b = engine.answer("What did Kirby say about Ukraine?", filters={"source": "briefings/2023-06-06-press-briefing-kirby.md"})
+    assert [c.date for c in b.citations] == ["2023-06-06"]
+
+
 def test_relative_date_resolved_against_the_briefing(engine):
     a = engine.answer("When does the President travel to Warsaw?")
     assert a.text.lower() == "tomorrow", (a.text, a.withheld, a.confidence)
