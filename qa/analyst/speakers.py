@@ -143,14 +143,9 @@ def _looks_personal(words: list[str]) -> bool:
 
 
 def _cased_ok(written: str, rows: list[Alias]) -> bool:
-    """Capitalised as at least one alias is (loosely: first letters of its words)."""
-    for a in rows:
-        if len(a.alias) <= 3 or a.alias.lower() in _COMMON_WORDS:
-            if written == a.alias:
-                return True
-        elif written[:1].isupper() == a.alias[:1].isupper() or written.lower() == a.alias.lower() and written[:1].isupper():
-            return True
-    return False
+    """Short aliases ("US") and everyday words ("Turkey", "Chad") count only as written in the
+    table; any other alias in any case ("the press secretary")."""
+    return any(written == a.alias or (len(a.alias) > 3 and a.alias.lower() not in _COMMON_WORDS) for a in rows)
 
 
 # Aliases that are everyday English words too: they name a speaker only when capitalised.

@@ -37,6 +37,8 @@ def test_date_windows(question, since, until):
     ("What did Turkey's delegation say?", ("Türkiye",)),
     ("What did the Democratic Republic of the Congo say?", ("Democratic Republic of the Congo",)),  # longest wins
     ("what did kirby say", ("Mr. Kirby",)),  # an all lower-case question still names him
+    ("What did the press secretary say in 2021?", ("Ms. Jean-Pierre", "Ms. Psaki")),  # a role in lower case
+    ("Is turkey on the menu in Kenya?", ("Kenya",)),  # an everyday word needs its capital
     ("Can you tell us more?", ()),  # "us" is not the United States
     ("What did the Moderator say?", ()),  # moderators and reporters are not speakers
 ])
