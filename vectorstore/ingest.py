@@ -10,6 +10,8 @@ paragraph, and the next run finishes the job.
 
 from __future__ import annotations
 
+import dataclasses
+
 import hashlib
 import os
 import time
@@ -154,6 +156,8 @@ class Ingester:
         if not doc.paragraphs:
             raise LoadError(str(path), "no text paragraphs found")
         records = self.windower.split(to_records(source, doc, file_sha=sha, root=root_id))
+        # What is stored, windows included, so that the next run can tell the file is complete.
+        records = [dataclasses.replace(r, doc_records=len(records)) for r in records]
         old = stored or _Source()
         adds = [r for r in records if r.id not in old.ids]
         updates = [r for r in records if r.id in old.ids and old.meta[r.id] != r.metadata()]

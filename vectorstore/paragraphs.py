@@ -29,7 +29,7 @@ class Record:
     source_url: str = ""
     root: str = ""
     file_sha: str = ""
-    doc_records: int = 0  # how many records the document has: a complete document is detectable
+    doc_records: int = 0  # how many records the document has, windows included: a complete document is detectable
     # A paragraph too long for the encoder is stored as sentence windows; each window
     # carries its whole paragraph so that citations still quote the paragraph.
     window: int = 0

@@ -140,6 +140,24 @@ def test_long_paragraph_is_windowed_and_each_window_cites_the_paragraph(store, t
     assert all(len(t.split()) <= 38 for t, _ in windows)
 
 
+def test_an_unchanged_file_with_windows_is_not_parsed_again(store, tmp_path, monkeypatch):
+    from vectorstore.loaders.text import TextLoader
+
+    root = tmp_path / "long"
+    root.mkdir()
+    (root / "speech.txt").write_text(" ".join(f"Sentence {i} talks about topic {i} at some length." for i in range(30))
+                                     + "\n\nA short one.\n")
+    Ingester(store, FakeEmbedder()).run([root])
+    assert sum(1 for _, m in store.metadata() if m["window"]) > 1  # it was windowed
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("an unchanged, complete file was parsed again")
+
+    monkeypatch.setattr(TextLoader, "load", no_parsing)
+    report = Ingester(store, FakeEmbedder()).run([root])
+    assert report.files_read == 1 and report.paragraphs_unchanged == 2 and report.paragraphs_added == 0
+
+
 def test_removed_document_is_gone_from_dense_and_bm25(fake_engine, corpus):
     fake_engine.ingester().run([corpus])
     question = "How many Azerbaijani students study in Russia?"
