@@ -107,6 +107,7 @@ class Ingester:
         seen: set[str] = set()
         files = list(_discover(root, report))
         buffer: list[Record] = []
+        deferred_updates: list[Record] = []
         deferred_deletes: list[str] = []
         bar = _bar(len(files), self.progress)
         try:
@@ -120,15 +121,15 @@ class Ingester:
                     continue
                 report.files_read += 1
                 report.paragraphs_unchanged += unchanged
-                self.store.update_metadata([r.id for r in updates], [r.metadata() for r in updates])
+                deferred_updates.extend(updates)
                 buffer.extend(adds)
                 report.paragraphs_added += sum(1 for r in adds if r.window <= 1)
                 deferred_deletes.extend(deletes)
                 report.paragraphs_removed += _paragraphs(deletes, stored.get(source))
                 if len(buffer) >= self.flush_at:
-                    self._flush(buffer, deferred_deletes)
+                    self._flush(buffer, deferred_updates, deferred_deletes)
                     bar.set_postfix(paragraphs=report.paragraphs_added)
-            self._flush(buffer, deferred_deletes)
+            self._flush(buffer, deferred_updates, deferred_deletes)
             gone_sources = [src for src in stored if src not in seen and _vanished(root, src)]
             for src in gone_sources:
                 self.store.delete(list(stored[src].ids))
@@ -166,12 +167,17 @@ class Ingester:
         unchanged = sum(1 for r in records if r.id in old.ids and r.window <= 1)
         return adds, updates, deletes, unchanged
 
-    def _flush(self, buffer: list[Record], deferred_deletes: list[str]) -> None:
+    def _flush(self, buffer: list[Record], deferred_updates: list[Record], deferred_deletes: list[str]) -> None:
         if buffer:
             vectors = self.embedder.embed([r.text for r in buffer])
             self.store.upsert([r.id for r in buffer], [r.text for r in buffer], [r.metadata() for r in buffer], vectors)
             buffer.clear()
-        # Replacements are now durable, so the paragraphs they replace can go.
+        # The new records are durable: only now may kept records carry the file's new hash
+        # (a kill before this point leaves the old hash, so the next run re-reads the file),
+        # and the paragraphs they replace go.
+        if deferred_updates:
+            self.store.update_metadata([r.id for r in deferred_updates], [r.metadata() for r in deferred_updates])
+            deferred_updates.clear()
         self.store.delete(deferred_deletes)
         deferred_deletes.clear()
 

@@ -60,6 +60,27 @@ def test_edit_then_reingest_leaves_exactly_the_new_paragraphs(ingester, corpus, 
     assert snapshot(store) == snapshot(fresh)
 
 
+def test_an_edit_interrupted_before_its_records_land_leaves_the_old_labels(ingester, corpus, store, monkeypatch):
+    """Kept paragraphs take the file's new hash only after its new paragraphs are stored: a
+    crash in between leaves the file looking changed, so the next run repairs it."""
+    ingester.run([corpus])
+    before = {m["file_sha"] for _, m in store.metadata({"source": "interview.txt"})}
+    path = corpus / "interview.txt"
+    path.write_text(path.read_text() + "\nA new closing paragraph.\n")
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("killed while writing")
+
+    monkeypatch.setattr(store, "upsert", crash)
+    with pytest.raises(KeyboardInterrupt):
+        ingester.run([corpus])
+    assert {m["file_sha"] for _, m in store.metadata({"source": "interview.txt"})} == before  # still the old file's
+    monkeypatch.undo()
+    report = ingester.run([corpus])
+    assert report.paragraphs_added == 1
+    assert "A new closing paragraph." in {t for _, t, _ in store.records({"source": "interview.txt"})}
+
+
 def test_deleted_file_is_removed_on_reingest(ingester, corpus, store):
     ingester.run([corpus])
     (corpus / "page.html").unlink()
