@@ -130,6 +130,11 @@ class Engine:
                     c = event.citations[0]
                     when = explain(event.text, c.date, _document_kind(c.title))
                     event.resolved = when[len(event.text) + 2:-1] if when else ""
+                if read.speakers and not event.abstained and event.citations and event.citations[0].speaker not in read.speakers:
+                    # A named speaker only boosts a factoid's retrieval (filtering lost on dev), so say when
+                    # the answer is someone else's words.
+                    event.notes.append(f"The question names {' or '.join(read.speakers)}; this answer is quoted from "
+                                       f"{event.citations[0].speaker or 'an unattributed paragraph'}.")
                 event = self._finish(event, question, read, notes, timings, started)
             yield event
 

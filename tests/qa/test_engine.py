@@ -29,3 +29,12 @@ def test_total_time_is_the_whole_call_not_the_sum_of_named_stages(engine, monkey
     monkeypatch.setattr(qa.engine, "explain", slow_explain)
     b = engine.answer(question)
     assert b.timings_ms["total"] >= 200 > sum(v for k, v in b.timings_ms.items() if k != "total")
+
+
+def test_a_factoid_answered_from_another_speaker_says_so(engine):
+    a = engine.answer("According to Kenya, when does the President travel to Warsaw?")
+    assert a.constraints["speakers"] == ["Kenya"] and not a.abstained
+    assert a.citations[0].speaker == "Ms. Jean-Pierre"
+    assert "The question names Kenya; this answer is quoted from Ms. Jean-Pierre." in a.notes
+    own = engine.answer("When does the President travel to Warsaw, according to Ms. Jean-Pierre?")
+    assert not any(n.startswith("The question names") for n in own.notes)
