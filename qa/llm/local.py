@@ -42,6 +42,13 @@ class LocalChatModel(BaseChatModel):
     def _identifying_params(self) -> dict[str, Any]:
         return {"path": self.path, "max_tokens": self.max_tokens}
 
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any):
+        """LangChain's standard tracing parameters; the model is named by its GGUF file."""
+        params = super()._get_ls_params(stop=stop, **kwargs)
+        params["ls_model_name"] = kwargs.get("model") or Path(self.path).name
+        params["ls_max_tokens"] = self.max_tokens
+        return params
+
     # --- loading ------------------------------------------------------------------------
 
     def _load(self):
