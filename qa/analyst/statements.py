@@ -14,10 +14,11 @@ from qa.analyst.lists import allow_dates
 from qa.analyst.search import find
 from qa.analyst.topic import Topic
 from qa.types import Answer
+from vectorstore.lexical import FACETS
 
 STATEMENTS = 4  # sentences in a statement answer
-RERANKED = 24
-RELAXED = 0.4  # idf-weighted share of the topic's words a sentence needs when none holds them all  # best BM25 paragraphs whose quotes are embedded and compared with the question
+RERANKED = 24  # best BM25 paragraphs whose quotes are embedded and compared with the question
+RELAXED = 0.4  # idf-weighted share of the topic's words a sentence needs when none holds them all
 
 
 def answer_statements(retriever, embedder, question: str, c: Constraints) -> Answer:
@@ -55,6 +56,4 @@ def answer_statements(retriever, embedder, question: str, c: Constraints) -> Ans
 
 
 def _has_paragraphs(retriever, allow) -> bool:
-    from vectorstore.lexical import FACETS
-
     return any(allow(dict(zip(FACETS, f))) for f in retriever.lexical().facets)
