@@ -254,8 +254,8 @@ def build_app(service: ChatService):
             params = dict(request.query_params) if request else {}
             question = (params.get("q") or "").strip()
             f = [params.get(k, "") for k in ("speaker", "source", "since", "until")]
-            if not question:
-                yield [], [], "", *f
+            if not question:  # leave everything as it is: a question typed meanwhile must not be wiped
+                yield tuple(gr.skip() for _ in range(7))
                 return
             for chat, asked, box_value in respond(question, [], [], *f):
                 yield chat, asked, box_value, *f
