@@ -15,11 +15,11 @@ Factoid lines are skipped (`python -m benchmarks.check_gold` checks those).
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from pathlib import Path
 
+from benchmarks.check_gold import json_lines
 from benchmarks.mentions import NOT_SPEAKERS, corpus, speakers_naming
 from qa.evaluate.analyst import in_dates, mentions
 
@@ -63,16 +63,10 @@ def check_item(obj: dict) -> list[str]:
 
 
 def check_file(path: Path) -> tuple[list[str], int]:
-    problems, n = [], 0
-    for i, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as err:
-            problems.append(f"{path}:{i}: not valid JSON ({err.msg})")
-            continue
-        if obj.get("answer_kind") in ("list", "statements"):
+    problems: list[str] = []
+    n = 0
+    for i, obj in json_lines(path, problems):
+        if isinstance(obj, dict) and obj.get("answer_kind") in ("list", "statements"):
             n += 1
             problems += [f"{path}:{i}: {p}" for p in check_item(obj)]
     return problems, n

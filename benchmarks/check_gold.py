@@ -22,6 +22,7 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "transcripts"
@@ -158,20 +159,24 @@ def load_held_out() -> list[dict]:
     return out
 
 
+def json_lines(path: Path, problems: list[str]) -> Iterator[tuple[int, object]]:
+    """(line number, object) for each non-blank line; a line that is not JSON goes to ``problems``."""
+    for n, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip():
+            continue
+        try:
+            yield n, json.loads(raw)
+        except json.JSONDecodeError as err:
+            problems.append(f"{path}:{n}: not valid JSON ({err.msg} at column {err.colno})")
+
+
 def check_file(path: Path) -> tuple[list[str], list[dict]]:
     held_out = load_held_out()
     problems: list[str] = []
     items: list[dict] = []
     ids: dict[str, int] = {}
     questions: dict[str, int] = {}
-    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as err:
-            problems.append(f"{path}:{n}: not valid JSON ({err.msg} at column {err.colno})")
-            continue
+    for n, obj in json_lines(path, problems):
         found, _ = check_item(obj, held_out)
         if isinstance(obj, dict):
             qid, qn = str(obj.get("id")), _ws(str(obj.get("question", "")).lower())

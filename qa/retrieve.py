@@ -64,15 +64,22 @@ class Filters:
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def allows(self, meta: dict) -> bool:
+        """Whether a record's metadata (or its in-memory facets) passes every filter."""
         if self.speaker and meta.get("speaker") != self.speaker:
             return False
         if self.source and meta.get("source") != self.source:
             return False
-        if self.since and meta.get("date_end", 0) < date_bounds(self.since)[0]:
+        lo, hi = self._bounds
+        if lo and meta.get("date_end", 0) < lo:
             return False
-        if self.until and not 0 < meta.get("date_start", 0) <= date_bounds(self.until)[1]:
+        if hi and not 0 < meta.get("date_start", 0) <= hi:
             return False
         return True
+
+    @cached_property
+    def _bounds(self) -> tuple[int, int]:
+        """(since, until) as yyyymmdd, 0 where open; parsed once, not per record."""
+        return (date_bounds(self.since)[0] if self.since else 0, date_bounds(self.until)[1] if self.until else 0)
 
 
 @dataclass

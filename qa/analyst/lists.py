@@ -8,36 +8,22 @@ never cuts the list.
 from __future__ import annotations
 
 from qa.analyst.constraints import Constraints
-from qa.analyst.dates import DateWindow
 from qa.analyst.search import find
 from qa.analyst.speakers import NOT_SPEAKERS
 from qa.analyst.topic import Topic
+from qa.retrieve import Filters
 from qa.types import Answer
 from vectorstore.lexical import tokenize
-from vectorstore.paragraphs import date_bounds
 
 # List verbs that only say "named it"; any other verb ("condemned") picks the quote that uses it.
 _MENTION = {"mention", "refer", "referenc", "cite", "name", "talk", "spoke", "speak", "brought", "bring", "rais",
             "discuss", "address", "highlight"}
 
 
-def allow_dates(dates: DateWindow):
-    lo = date_bounds(dates.since)[0] if dates.since else 0
-    hi = date_bounds(dates.until)[1] if dates.until else 0
-
-    def ok(facet: dict) -> bool:
-        if lo and facet.get("date_end", 0) < lo:
-            return False
-        if hi and not 0 < facet.get("date_start", 0) <= hi:
-            return False
-        return True
-    return ok
-
-
 def answer_list(retriever, catalog, question: str, c: Constraints) -> Answer:
     """Every speaker in scope with a sentence on ``c.topic``; one citation each, by date then name."""
     topic = Topic.of(c.topic, retriever.lexical().acronyms)
-    in_dates = allow_dates(c.dates)
+    limits = Filters(source=c.source, since=c.dates.since, until=c.dates.until)  # the document and dates asked
     scope = c.scope
 
     def allow(facet: dict) -> bool:
@@ -46,13 +32,11 @@ def answer_list(retriever, catalog, question: str, c: Constraints) -> Answer:
             return False
         if c.speakers and sp not in c.speakers:
             return False
-        if c.source and facet.get("source") != c.source:
-            return False
         if scope == "countries" and not catalog.is_country(sp):
             return False
         if scope == "officials" and catalog.is_country(sp):
             return False
-        return in_dates(facet)
+        return limits.allows(facet)
 
     verb_stems = [s for s in tokenize(c.verb) if s not in _MENTION]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from qa.analyst.constraints import Constraints
-from qa.analyst.lists import allow_dates
 from qa.analyst.search import find
 from qa.analyst.topic import Topic
+from qa.retrieve import Filters
 from qa.types import Answer
 from vectorstore.lexical import FACETS
 
@@ -23,11 +23,11 @@ RELAXED = 0.4  # idf-weighted share of the topic's words a sentence needs when n
 
 def answer_statements(retriever, embedder, question: str, c: Constraints) -> Answer:
     topic = Topic.of(c.topic, retriever.lexical().acronyms)
-    in_dates = allow_dates(c.dates)
+    limits = Filters(source=c.source, since=c.dates.since, until=c.dates.until)  # the document and dates asked
     speakers = set(c.speakers)
 
     def allow(facet: dict) -> bool:
-        return facet.get("speaker", "") in speakers and in_dates(facet) and (not c.source or facet.get("source") == c.source)
+        return facet.get("speaker", "") in speakers and limits.allows(facet)
 
     found = find(retriever, topic, allow, rank_query=c.topic) if topic else []
     if topic and not found:  # no sentence names all of it: the sentences that name most of it
