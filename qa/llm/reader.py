@@ -15,6 +15,7 @@ import re
 from typing import Any, Iterator, Sequence
 
 from qa.errors import ModelError
+from qa.llm.grounding import support
 from qa.llm.prompt import REFUSAL, answer_messages
 from qa.llm.verify import parse_claims, verify
 from qa.retrieve import Passage
@@ -51,14 +52,20 @@ class LLMReader:
                     yield token
         except Exception as err:  # connection refused, timeout, a model that crashed
             raise ModelError(f"The chat model ({self.settings.llm}) failed: {type(err).__name__}: {err}") from err
-        yield build_answer(question, output, given, passages, k)
+        yield build_answer(question, output, given, passages, k, self.settings.min_confidence)
 
 
-def build_answer(question: str, output: str, given: list[Passage], passages: list[Passage], k: int) -> Answer:
-    """The `Answer` for ``output``, written by a model that saw ``given`` numbered from 1."""
+def build_answer(question: str, output: str, given: list[Passage], passages: list[Passage], k: int,
+                 min_confidence: float = 0.0) -> Answer:
+    """The `Answer` for ``output``, written by a model that saw ``given`` numbered from 1.
+
+    Its confidence comes from verification: the share of the model's claims that were verified,
+    times the mean of ``(1 + support) / 2`` over them, where `grounding.support` is the share of a
+    claim's content words its quote carries (a verified claim in its own words scores 0.5). Below
+    ``min_confidence`` the verified answer is withheld, as the extractive reader's is."""
     if is_refusal(output):
         return Answer(question, NO_ANSWER, "", True, 0.0, _context(passages, [], k), generated=output)
-    claims = verify(parse_claims(output), [p.text for p in given])
+    claims = verify(parse_claims(output), [p.text for p in given], [str(p.meta.get("speaker", "")) for p in given])
     kept = [c for c in claims if c.verified]
     citations: list[Citation] = []
     numbered: dict[tuple[int, int, int], int] = {}
@@ -84,7 +91,13 @@ def build_answer(question: str, output: str, given: list[Passage], passages: lis
         return Answer(question, NO_ANSWER, "", True, 0.0, _context(passages, citations, k), generated=output,
                       notes=notes, signals=signals)
     text = " ".join(parts)
-    confidence = len(kept) / len(claims)
+    signals["support"] = sum(support(c.text, c.quote or c.text) for c in kept) / len(kept)
+    confidence = len(kept) / len(claims) * (1 + signals["support"]) / 2
+    if confidence < min_confidence:
+        notes.insert(0, f"The verified answer {text!r} was withheld: its confidence {confidence:.2f} is below "
+                        f"{min_confidence:.2f}.")
+        return Answer(question, NO_ANSWER, "", True, confidence, _context(passages, citations, k), generated=output,
+                      notes=notes, signals=signals, withheld=text)
     return Answer(question, text, citations[0].quote, False, confidence, _context(passages, citations, k),
                   generated=output, notes=notes, signals=signals)
 

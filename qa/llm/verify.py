@@ -1,28 +1,39 @@
 """Check what a model wrote against the passages it was given; keep only what holds.
 
-A model's output is split into claims: a sentence, the ``[n]`` markers it carries and
-the quote in double quotes after it. A claim is verified when its quote, with white space
-normalised, appears verbatim in a passage, and every number in the claim appears in a
-passage that verified a claim. Nothing is matched by similarity: a quote is either in the
-transcript or it is not.
+A model's output is split into claims: a sentence, the ``[n]`` markers it carries and the
+quote after it. A claim is verified when
+
+1. its quote is in a passage word for word (`find_verbatim`: on word boundaries; case, white
+   space, typographic quotes and dashes do not count; an ellipsis only within one sentence), and
+2. its own words are backed by that quote (`qa.llm.grounding`): every number, name and negation
+   of the claim is in it, and any words the claim puts in quotation marks are in the passage.
+
+Nothing is matched by similarity: a quote is either in the transcript or it is not.
 
 >>> passages = ["About 11,000 Azerbaijani students study in Russia, of which 1,000 on grants."]
->>> [c] = verify(parse_claims('About 11,000 study there [1] "About 11,000 Azerbaijani students study in Russia".'), passages)
+>>> [c] = verify(parse_claims('About 11,000 study there [1] "about 11,000 Azerbaijani students study in Russia".'), passages)
 >>> c.verified, passages[0][c.start:c.end]
 (True, 'About 11,000 Azerbaijani students study in Russia')
 >>> [c] = verify(parse_claims('About 12,000 study there [1] "About 11,000 Azerbaijani students"'), passages)
 >>> c.verified, c.problem
-(False, 'the number 12,000 is not in the cited passages')
+(False, 'the number 12,000 is not in its quote')
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Iterator
+
+from qa.llm.grounding import clause_around, fold, grounding_problem
+from vectorstore.sentences import sentence_spans
 
 MIN_QUOTE_WORDS = 2  # a one-word "quote" ("Russia") supports nothing
+MAX_ELLIPSIS_GAP = 12  # words an ellipsis may stand for; more, and the pieces say something else
 
-_QUOTE = re.compile(r'"([^"\n]+)"|“([^”\n]+)”')
+# Double or typographic quotes; single quotes only around two or more words, so that an
+# apostrophe ("Russia's") never opens one.
+_QUOTE = re.compile(r'"([^"\n]+)"|“([^”\n]+)”|(?<![\w\'])[\'‘]([^\'‘’\n]+\s[^\'‘’\n]+)[\'’](?![\w])')
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _MARKERS_RUN = re.compile(r"\s*(?:\[\d{1,3}\][\s,;]*)+")
 _LABEL = re.compile(r"^\s*(?:answer|quote|claim|source|citation)s?\s*:\s*", re.I)
@@ -31,11 +42,12 @@ _LABEL = re.compile(r"^\s*(?:answer|quote|claim|source|citation)s?\s*:\s*", re.I
 _CLAIM_END = re.compile(r'(["”](?:\s*\[\d{1,3}\])*)[.;,]?\s+(?=[^\s\[])')
 # The claim's own quote comes last, after a marker, colon, dash or full stop; a quote right
 # after a word ("called it a \"red line\"") is part of the sentence and stays in it.
-_TRAILING_QUOTE = re.compile(r'(?:\]|[.:\-–—])[\s\[\]\d:\-–—]*("[^"\n]+"|“[^”\n]+”)[\s.;,\[\]\d]*$')
+_TRAILING_QUOTE = re.compile(r'(?:\]|[.:\-–—])[\s\[\]\d:\-–—]*("[^"\n]+"|“[^”\n]+”|\'[^\'\n]+\s[^\'\n]+\'|‘[^’\n]+’)'
+                             r'[\s.;,\[\]\d]*$')
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
-_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
-_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
+_ELLIPSIS = re.compile(r"\s*(?:\[\s*)?\.{3,}(?:\s*\])?\s*")  # ... and [...] (fold turns … into ...)
+_EDGE = " .,;:!?\"'()[]-"
 
 
 @dataclass
@@ -56,7 +68,7 @@ def parse_claims(output: str) -> list[Claim]:
     claims: list[Claim] = []
     for line in output.splitlines():
         for segment in _CLAIM_END.sub("\\1\n", line).split("\n"):
-            quotes = [a or b for a, b in _QUOTE.findall(segment)]
+            quotes = _quotes(segment)
             markers = [int(m) for m in _MARKER.findall(segment)]
             tail = _TRAILING_QUOTE.search(segment)
             text = segment[: tail.start(1)] + segment[tail.end(1):] if tail else segment
@@ -76,20 +88,32 @@ def parse_claims(output: str) -> list[Claim]:
     return claims
 
 
-def verify(claims: list[Claim], passages: list[str]) -> list[Claim]:
-    """Mark each claim verified or not, in place; ``passages[n-1]`` is passage ``[n]``."""
+def verify(claims: list[Claim], passages: list[str], speakers: list[str] | None = None) -> list[Claim]:
+    """Mark each claim verified or not, in place; ``passages[n-1]`` is passage ``[n]`` and
+    ``speakers[n-1]`` its speaker (a claim may name the person it quotes)."""
+    speakers = speakers or [""] * len(passages)
     for c in claims:
         _verify_quote(c, passages)
-    cited_numbers = set()
-    for c in claims:
-        if c.verified:
-            cited_numbers |= numbers_in(passages[c.passage - 1])
-    for c in claims:
-        if c.verified:
-            missing = [n for n in _NUMBER.findall(c.text) if _norm_number(n) not in cited_numbers]
-            if missing:
-                c.verified, c.problem = False, f"the number {missing[0]} is not in the cited passages"
+        if not c.verified:
+            continue
+        passage = passages[c.passage - 1]
+        problem = grounding_problem(c.text, c.quote or c.text, clause_around(passage, c.start, c.end), passage,
+                                    speakers[c.passage - 1] if c.passage <= len(speakers) else "")
+        for inline in _inline_quotes(c.text):
+            if not find_verbatim(inline, passage):
+                problem = problem or f"the quotation “{inline}” is not in [{c.passage}]"
+        if problem:
+            c.verified, c.problem = False, problem
     return claims
+
+
+def _inline_quotes(text: str) -> list[str]:
+    """Words the claim itself puts in quotation marks: they are presented as the transcript's."""
+    return _quotes(text)
+
+
+def _quotes(text: str) -> list[str]:
+    return [next(g for g in groups if g) for groups in _QUOTE.findall(text)]
 
 
 def _verify_quote(c: Claim, passages: list[str]) -> None:
@@ -117,45 +141,89 @@ def _verify_quote(c: Claim, passages: list[str]) -> None:
 
 
 def find_verbatim(quote: str, text: str) -> tuple[int, int] | None:
-    """The span of ``text`` that ``quote`` matches, white space and typographic quotes normalised.
+    """The span of ``text`` that ``quote`` matches, or None.
 
-    An ellipsis in the quote stands for omitted words: its pieces must appear in order.
+    Differences that do not change the words are ignored: letter case, white space, typographic
+    quotes and dashes, Unicode compatibility forms, leading and trailing punctuation. The match
+    must start and end on word boundaries ("1,000 students" is not in "11,000 students"). An
+    ellipsis stands for omitted words: its pieces must appear in order, in one sentence, with at
+    most `MAX_ELLIPSIS_GAP` words between them.
 
     >>> find_verbatim("11,000  students", "About 11,000\\nstudents study")
     (6, 21)
+    >>> find_verbatim("1,000 students", "About 11,000 students") is None
+    True
     """
-    pieces = [p.strip(" .,;:") for p in _ELLIPSIS.split(quote.strip())]
-    pieces = [p for p in pieces if p]
-    if not pieces:
+    pieces = [p.strip(_EDGE) for p in _ELLIPSIS.split(fold(quote).strip())]
+    needles = [n for n in (_normalise(p)[0] for p in pieces) if n]
+    if not needles:
         return None
     flat, index = _normalise(text)
-    pos, start = 0, None
-    for piece in pieces:
-        needle = _normalise(piece)[0]
-        hit = flat.find(needle, pos)
-        if hit < 0:
+    for first in _occurrences(flat, needles[0], 0):
+        end = _chain(flat, needles, first + len(needles[0]))
+        if end is None:
+            continue
+        start, stop = index[first], index[end - 1] + 1
+        if len(needles) == 1 or _one_sentence(text, start, stop):
+            return start, stop
+    return None
+
+
+def _occurrences(flat: str, needle: str, pos: int) -> Iterator[int]:
+    """Where ``needle`` occurs in ``flat`` from ``pos`` on, on word boundaries at both ends."""
+    hit = flat.find(needle, pos)
+    while hit >= 0:
+        if _boundary(flat, hit, needle[0], before=True) and _boundary(flat, hit + len(needle), needle[-1], before=False):
+            yield hit
+        hit = flat.find(needle, hit + 1)
+
+
+def _boundary(flat: str, at: int, edge: str, before: bool) -> bool:
+    if not edge.isalnum():
+        return True
+    if before:
+        # not inside a word, nor inside a number ("1,000" in "11,000")
+        return at == 0 or not (flat[at - 1].isalnum() or (flat[at - 1] in ",." and at > 1 and flat[at - 2].isdigit()
+                                                           and edge.isdigit()))
+    return at >= len(flat) or not (flat[at].isalnum() or (flat[at] in ",." and at + 1 < len(flat)
+                                                          and flat[at + 1].isdigit() and edge.isdigit()))
+
+
+def _chain(flat: str, needles: list[str], pos: int) -> int | None:
+    """The end of the ellipsis pieces after the first, each the nearest occurrence after the
+    previous piece and at most `MAX_ELLIPSIS_GAP` words after it."""
+    for needle in needles[1:]:
+        hit = next(_occurrences(flat, needle, pos), -1)
+        if hit < 0 or len(flat[pos:hit].split()) > MAX_ELLIPSIS_GAP:
             return None
-        start = hit if start is None else start
         pos = hit + len(needle)
-    return index[start], index[pos - 1] + 1
+    return pos
+
+
+def _one_sentence(text: str, start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e, _ in sentence_spans(text))
 
 
 def _normalise(text: str) -> tuple[str, list[int]]:
-    """``text`` with runs of white space as one space and typographic quotes folded, plus
-    the original offset of every kept character."""
+    """``text`` folded (`grounding.fold`, lower case) with runs of white space as one space,
+    plus the original offset of every kept character."""
     out, index = [], []
     space = False
-    for i, ch in enumerate(text.translate(_FOLD)):
-        if ch.isspace():
-            if not space and out:
-                out.append(" ")
-                index.append(i)
-            space = True
-            continue
-        space = False
-        out.append(ch)
-        index.append(i)
-    return "".join(out).rstrip(), index
+    for i, ch in enumerate(text):
+        for f in fold(ch).casefold():
+            if f.isspace():
+                if not space and out:
+                    out.append(" ")
+                    index.append(i)
+                space = True
+                continue
+            space = False
+            out.append(f)
+            index.append(i)
+    while out and out[-1] == " ":
+        out.pop()
+        index.pop()
+    return "".join(out), index
 
 
 def numbers_in(text: str) -> set[str]:

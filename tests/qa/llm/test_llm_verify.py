@@ -40,11 +40,11 @@ def test_a_near_miss_quote_is_not_accepted():
 
 def test_a_wrong_number_in_the_claim_fails_even_with_a_real_quote():
     c = one('About 12,000 Azerbaijani students study in Russia [2] "Azerbaijani students study in Russia"')
-    assert not c.verified and c.problem == "the number 12,000 is not in the cited passages"
+    assert not c.verified and c.problem == "the number 12,000 is not in its quote"
 
 
 def test_numbers_match_with_or_without_thousands_separators():
-    c = one('About 11000 Azerbaijani students study in Russia [2] "Azerbaijani students study in Russia"')
+    c = one('About 11000 Azerbaijani students study in Russia [2] "About 11,000 Azerbaijani students study in Russia"')
     assert c.verified
 
 
@@ -75,7 +75,7 @@ def test_a_one_word_quote_supports_nothing():
 
 
 def test_an_ellipsis_stands_for_omitted_words():
-    c = one('Turnover grew 14% [1] "The trade turnover ... amounted to $2.2 billion"')
+    c = one('Turnover reached $2.2 billion [1] "The trade turnover ... amounted to $2.2 billion"')
     assert c.verified and TRADE[c.start:c.end].startswith("The trade turnover in January")
 
 
@@ -85,7 +85,7 @@ def test_quote_lines_attach_to_the_claim_above_them():
 
 
 def test_several_claims_on_one_line_are_split_after_each_quote():
-    out = ('About 11,000 students study in Russia [2] "About 11,000 Azerbaijani students". '
+    out = ('About 11,000 students study in Russia [2] "About 11,000 Azerbaijani students study in Russia". '
            'Turnover reached $2.2 billion [1] "amounted to $2.2 billion".')
     claims = verify(parse_claims(out), PASSAGES)
     assert [c.passage for c in claims] == [2, 1] and all(c.verified for c in claims)

@@ -1,0 +1,179 @@
+"""Are a claim's words backed by its own quote? Numbers, names and negations must be.
+
+A verified quote proves only that some words are in the transcript. The claim around it is
+the model's own sentence, so the words that carry its meaning are checked against the quote:
+
+* every **number**, in digits or in words, by value: "twelve thousand" = "12,000" = "12 thousand";
+* every **name** (a capitalised word that is not a common word of the passage), case-insensitively,
+  or the cited paragraph's speaker;
+* **negation**: the claim is negated exactly when the quote's clause is ("does not support ...").
+
+>>> grounding_problem("About 11,000 Azerbaijani students study in Russia",
+...                   "about 11,000 Azerbaijani students study in Russia", "About 11,000 Azerbaijani students study in Russia")
+''
+>>> grounding_problem("Twelve thousand students study in Russia", "11,000 Azerbaijani students study in Russia",
+...                   "About 11,000 Azerbaijani students study in Russia")
+'the number Twelve thousand is not in its quote'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_DIGITS = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:(?:st|nd|rd|th|s)\b)?"
+                     r"(?:\s*-?\s*(thousand|million|billion|trillion)\b|(bn|mln|m)\b)?", re.I)
+_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+          "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "mln": 1_000_000, "m": 1_000_000,
+           "billion": 1_000_000_000, "bn": 1_000_000_000, "trillion": 1_000_000_000_000}
+_NUMBER_NAMES = frozenset([*_UNITS, "hundred", "thousand", "million", "billion", "trillion"])
+_NUMBER_WORD = "|".join([*_UNITS, "hundred", "thousand", "million", "billion", "trillion"])
+_NUMBER_WORDS = re.compile(rf"\b(?:an?\s+(?=hundred|thousand|million|billion|trillion))?(?:{_NUMBER_WORD})"
+                           rf"(?:[\s-]+(?:and[\s-]+)?(?:{_NUMBER_WORD}))*\b", re.I)
+NEGATIONS = frozenset({"not", "no", "never", "neither", "nor", "none", "nobody", "nothing", "nowhere", "cannot",
+                       "without", "nor"})
+# Capitalised words that are not names: sentence openers, pronouns, titles, months are names enough.
+_COMMON = frozenset({
+    "the", "a", "an", "in", "on", "at", "of", "for", "to", "by", "with", "from", "about", "according", "this", "that",
+    "these", "those", "it", "its", "he", "she", "they", "we", "i", "you", "his", "her", "their", "our", "there", "here",
+    "and", "but", "or", "as", "after", "before", "during", "since", "until", "while", "when", "where", "what", "who",
+    "which", "how", "why", "yes", "over", "more", "less", "some", "all", "every", "each", "many", "most", "both",
+    "also", "however", "so", "then", "thus", "around", "nearly", "almost", "approximately", "roughly", "only",
+    "mr", "mrs", "ms", "dr", "if", "is", "was", "are", "were", "be", "has", "have", "had", "do", "does", "did",
+    "such", "one", "two", "three", "up", "under", "above", "between", "among", "into", "per", "yet",
+})
+_CLAUSE_END = re.compile(r"[.;:!?,()\[\]—–]|\s-\s")
+_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
+
+
+def fold(text: str) -> str:
+    """Unicode compatibility forms (full-width digits, ligatures), typographic quotes and dashes
+    as ASCII, format characters (zero-width spaces) removed. Look-alike letters from another
+    script (Cyrillic "а") stay different: they are other words."""
+    text = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def words(text: str) -> list[str]:
+    return [w.casefold().replace("'", "") for w in _WORD.findall(fold(text))]
+
+
+def _stem(w: str) -> str:
+    w = w.casefold()
+    return w[:-2] if w.endswith("'s") else w
+
+
+def number_values(text: str) -> dict[float, str]:
+    """Every number in ``text`` by its value, with how it was written; a scaled number also
+    counts by its bare figure ("$2.2 billion" holds 2.2e9 and 2.2).
+
+    >>> sorted(number_values("about 11,000 students, 2.5% and twelve thousand, $2.2 billion"))
+    [2.2, 2.5, 11000.0, 12000.0, 2200000000.0]
+    """
+    text = fold(text)
+    out: dict[float, str] = {}
+    taken: set[int] = set()
+    for m in _DIGITS.finditer(text):
+        taken.update(range(m.start(), m.end()))
+        whole, frac, scale = m.group(1), m.group(2), m.group(3) or m.group(4)
+        value = float(whole.replace(",", "") + (f".{frac}" if frac else ""))
+        out.setdefault(value, m.group(0).strip())
+        if scale:
+            out.setdefault(value * _SCALES[scale.lower()], m.group(0).strip())
+    for m in _NUMBER_WORDS.finditer(text):
+        if m.start() in taken:  # "billion" of "$2.2 billion"
+            continue
+        value = _word_value(m.group(0))
+        if value is not None:
+            out.setdefault(float(value), m.group(0))
+    return out
+
+
+def _word_value(phrase: str) -> int | None:
+    total, current = 0, 0
+    seen = False
+    for w in re.split(r"[\s-]+", phrase.lower()):
+        if w == "and":
+            continue
+        if w in ("a", "an"):
+            current, seen = 1, True
+        elif w in _UNITS:
+            current, seen = current + _UNITS[w], True
+        elif w == "hundred":
+            current, seen = max(current, 1) * 100, True
+        elif w in _SCALES:
+            total, current, seen = total + max(current, 1) * _SCALES[w], 0, True
+    return total + current if seen else None
+
+
+def negated(text: str) -> str:
+    """The first negation word in ``text`` ("" if none): not, never, no, n't, ...
+
+    >>> negated("Russia doesn't support it"), negated("Russia supports it")
+    ("doesn't", '')
+    """
+    for w in _WORD.findall(fold(text)):
+        low = w.casefold()
+        if low in NEGATIONS or low.endswith("n't"):
+            return w
+    return ""
+
+
+def names(claim: str, passage: str) -> list[str]:
+    """Capitalised words of the claim that are names: not common words, and not a word the
+    passage itself writes in lower case (a claim's first word is capitalised anyway)."""
+    lower_words = set(_WORD.findall(fold(passage)))
+    out = []
+    for w in _WORD.findall(fold(claim)):
+        if w[:1].isupper() and w.casefold() not in _COMMON and w.casefold() not in _NUMBER_NAMES and _stem(w) not in lower_words and w.lower() not in lower_words:
+            out.append(w)
+    return out
+
+
+def clause_around(passage: str, start: int, end: int) -> str:
+    """The clause of ``passage`` that holds ``passage[start:end]``: out to the nearest comma,
+    semicolon, bracket or sentence end on each side. Its negation is the quote's."""
+    left = max((m.end() for m in _CLAUSE_END.finditer(passage, 0, start)), default=0)
+    right = _CLAUSE_END.search(passage, end)
+    return passage[left: right.start() if right else len(passage)]
+
+
+def grounding_problem(claim: str, quote: str, clause: str, passage: str = "", speaker: str = "") -> str:
+    """Why ``claim`` is not backed by its verified ``quote`` ("" when it is). ``clause`` is the
+    quote's clause in the passage (for negation), ``passage`` the whole paragraph (to tell names
+    from sentence-initial common words), ``speaker`` the paragraph's speaker (a claim may name them)."""
+    quoted = number_values(quote)
+    for value, written in number_values(claim).items():
+        if value not in quoted:
+            return f"the number {written} is not in its quote"
+    quote_words = {_stem(w) for w in _WORD.findall(fold(quote))} | {_stem(w) for w in _WORD.findall(fold(speaker))}
+    for name in names(claim, passage or quote):
+        if _stem(name) not in quote_words:
+            return f"the name {name} is not in its quote"
+    said, claimed = negated(clause or quote), negated(claim)
+    if claimed and not said:
+        return f"it says {claimed!r}, but its quote is not negated"
+    if said and not claimed:
+        return f"its quote is negated ({said!r}), the claim is not"
+    return ""
+
+
+_CONTENT_STOP = _COMMON | {"said", "says", "say", "stated", "noted", "according"}
+
+
+def support(claim: str, quote: str) -> float:
+    """Share of the claim's content words (stems of 5 letters) that its quote contains, in [0, 1]:
+    how much of the model's wording the transcript's words carry.
+
+    >>> support("About 11,000 students study in Russia", "About 11,000 Azerbaijani students study in Russia")
+    1.0
+    """
+    def stems(text: str) -> set[str]:
+        return {w.casefold()[:5] for w in _WORD.findall(fold(text)) if w.casefold() not in _CONTENT_STOP and len(w) > 2}
+
+    mine = stems(claim)
+    return round(len(mine & stems(quote)) / len(mine), 4) if mine else 1.0
