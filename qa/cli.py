@@ -84,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, help="passages to retrieve and cite")
     p.add_argument("--json", action="store_true", help="print the metrics as one JSON object")
     p.add_argument("--report", type=Path, metavar="DIR", help="write report.md, report.json and charts here")
+    p.add_argument("--floors", type=Path, metavar="FILE",
+                   help="exit 1 if a metric misses its floor in this JSON file (data/gold/floors.json: CI's gate)")
     _reader(p)
     _common(p)
 

@@ -135,6 +135,7 @@ class Engine:
                     # the answer is someone else's words.
                     event.notes.append(f"The question names {' or '.join(read.speakers)}; this answer is quoted from "
                                        f"{event.citations[0].speaker or 'an unattributed paragraph'}.")
+                event.retrieved = [p.id for p in passages]
                 event = self._finish(event, question, read, notes, timings, started)
             yield event
 

@@ -72,6 +72,9 @@ class Answer:
     # A relative answer ("tomorrow") resolved against its transcript's date, e.g.
     # "25 September 2021; the briefing is dated 24 September 2021".
     resolved: str = ""
+    # Ids of the paragraphs retrieval returned, best first (factoids): the ranking the reader
+    # read, before it put the passage it quotes first. `qa eval` measures retrieval on this.
+    retrieved: list[str] = field(default_factory=list)
     # The reader's evidence features behind `confidence`; for tuning, not part of the JSON.
     signals: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 

@@ -43,3 +43,61 @@ class FakeEmbedder:
 
 class OtherFakeEmbedder(FakeEmbedder):
     name = "another-model"
+
+
+class AttackChatModel:
+    """Builds a LangChain chat model that answers every question with the verifier attacks of
+    issue #15, made from the passages it is shown: each claim quotes real transcript words but
+    says something they do not (a flipped negation, a changed number, a number in words, a
+    number cut out of a bigger one, a made-up name, sentences stitched by an ellipsis, a quote
+    cut out of a negated clause, a made-up inline quotation). None may reach `Answer.text`."""
+
+    def __new__(cls):
+        from langchain_core.language_models import BaseChatModel
+        from langchain_core.messages import AIMessage
+        from langchain_core.outputs import ChatGeneration, ChatResult
+
+        class _Attacker(BaseChatModel):
+            @property
+            def _llm_type(self) -> str:
+                return "attacker"
+
+            def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+                text = attacks(str(messages[-1].content))
+                return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+        return _Attacker()
+
+
+def attacks(prompt: str) -> str:
+    import re
+
+    from qa.llm.grounding import number_values
+    from vectorstore.sentences import sentence_spans
+
+    lines = []
+    for n, body in re.findall(r"^\[(\d+)\] (.*?)(?=\n\n\[\d+\] |\n\nQuestion: )", prompt, flags=re.S | re.M):
+        sentences = [s.strip(" .…") for _, _, s in sentence_spans(body.replace("…", " "))]
+        sentences = [s for s in sentences if len(s.split()) >= 4 and not re.search(r"[\"“”‘’']", s)]
+        for s in sentences[:2]:
+            plain = s[0].lower() + s[1:]
+            if not re.search(r"\b(not|no|never|n't)\b", s):
+                lines.append(f'It is not the case that {plain} [{n}] "{s}"')
+            lines.append(f'Atlantis agrees that {plain} [{n}] "{s}"')
+            lines.append(f'Twelve thousand people say {plain} [{n}] "{s}"')
+            lines.append(f'They said "we reject every proposal" [{n}]: "{s}"')
+            m = re.search(r"(?<![\d,.])\d[\d,]*\d", s)
+            if m:
+                value = max(number_values(m.group(0))) + 1
+                lines.append(f'{s[:m.start()]}{value:,.0f}{s[m.end():]} [{n}] "{s}"')
+                cut = s[m.start() + 1:]
+                lines.append(f'{cut} [{n}] "{cut}"')
+            neg = re.search(r"\bnot\s+(\w+\s+\w+(?:\s+\w+)*)", s)
+            if neg:
+                lines.append(f'{neg.group(1)} [{n}] "{neg.group(1)}"')
+        if len(sentences) >= 2:  # two words of one sentence and two of the next that the first lacks
+            a, b = sentences[0].split(), sentences[1].split()
+            if " ".join(b[-2:]).lower() not in sentences[0].lower():
+                piece = f"{' '.join(a[:2])} ... {' '.join(b[-2:])}"
+                lines.append(f'{piece.replace(" ... ", " ")} [{n}] "{piece}"')
+    return "\n".join(lines) or "The passages do not answer this question."

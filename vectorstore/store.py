@@ -171,6 +171,19 @@ class Store:
         by_id = {i: (d, m) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])}
         return [Hit(i, by_id[i][0], by_id[i][1], 0.0) for i in ids if i in by_id]
 
+    def paragraphs(self, ids: Sequence[str]) -> dict[str, str]:
+        """Paragraph id -> the paragraph's text as stored. A paragraph too long for the encoder is
+        stored only as sentence windows, each carrying the whole text (``paragraph_text``) and
+        the paragraph's id (``para_id``); those are found through their windows."""
+        ids = list(dict.fromkeys(ids))
+        out = {h.id: h.metadata.get("paragraph_text") or h.text for h in self.get(ids)}
+        missing = [i for i in ids if i not in out]
+        if missing:
+            page = self._collection.get(where={"para_id": {"$in": missing}}, include=["metadatas"])
+            for m in page["metadatas"]:
+                out.setdefault(m["para_id"], m.get("paragraph_text", ""))
+        return out
+
     def search_ids(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[str, float]]:
         """(id, cosine similarity) of the nearest records; no documents or metadata, so it is fast."""
         res = self._collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n,

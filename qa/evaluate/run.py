@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 
 from qa.errors import QAError
 from qa.evaluate.analyst import score_analyst, summarize_analyst
+from qa.evaluate.gate import below_floors, load_floors
 from qa.evaluate.gold import GoldQuestion, load_gold
 from qa.evaluate.metrics import (
     expected_calibration_error, first_relevant_rank, is_relevant, percentile, risk_coverage, score_answer,
@@ -26,9 +27,9 @@ class QuestionResult:
     confidence: float
     exact_match: float
     f1: float
-    rank: int | None          # first relevant retrieved passage, 1-based; None if not retrieved
-    cited_relevant: bool | None
-    quotes_verbatim: bool
+    rank: int | None          # first relevant passage in the retriever's own ranking, 1-based; None if not retrieved
+    cited_relevant: bool | None  # the first citation of a given answer holds the evidence
+    quotes_verbatim: bool     # every quote equals the stored paragraph's text at its offsets, fetched by id
     source: str
     latency_ms: float
     passed: bool
@@ -37,6 +38,7 @@ class QuestionResult:
     error: str = ""
     claims: int = 0             # LLM reader: claims the model made ...
     claims_unverified: int = 0  # ... and how many the verifier caught
+    cited_evidence: bool | None = None  # the evidence paragraph is among the citations shown (citation recall)
 
 
 def evaluate(engine, gold: list[GoldQuestion], k: int = 5, progress: bool = False) -> dict:
@@ -70,20 +72,32 @@ def _one(engine, g: GoldQuestion, depth: int) -> QuestionResult:
                               (time.perf_counter() - t) * 1000, not g.answers, bool(g.evidence), str(err))
     latency = (time.perf_counter() - t) * 1000
     em, f1 = score_answer(a.text, a.abstained, g.answers)
-    ranked = [c.text for c in sorted(a.citations, key=lambda c: c.rank)]
-    rank = first_relevant_rank(ranked, g.evidence) if g.evidence else None
-    cited = None
-    if g.evidence and not a.abstained and a.citations:
-        cited = is_relevant(a.citations[0].text, g.evidence)
-    verbatim = all(c.text[c.start:c.end] == c.quote for c in a.citations) and (
-        a.abstained or not a.citations or bool(a.generated) or a.text in a.citations[0].text)
+    stored = engine.store.paragraphs([*a.retrieved, *(c.id for c in a.citations)])
+    rank = cited = cited_evidence = None
+    if g.evidence:
+        rank = first_relevant_rank([stored.get(i, "") for i in a.retrieved], g.evidence)
+        cited_evidence = any(is_relevant(stored.get(c.id, ""), g.evidence) for c in a.citations)
+        if not a.abstained and a.citations:
+            cited = is_relevant(stored.get(a.citations[0].id, ""), g.evidence)
+    verbatim = quotes_verbatim(a, stored)
     passed = (em == 1.0 or f1 >= 0.5) if g.answers else a.abstained
     offered = a.withheld if a.abstained else a.text
     right = bool(g.answers) and bool(offered) and score_answer(offered, False, g.answers)[1] >= 0.5
     return QuestionResult(g.id, g.question, list(g.answers), a.text, a.abstained, round(a.confidence, 4), em, f1,
                           rank, cited, verbatim, a.citations[0].source if a.citations else "", latency, passed,
                           bool(g.evidence), right=right, claims=int(a.signals.get("claims", 0)),
-                          claims_unverified=int(a.signals.get("claims_unverified", 0)))
+                          claims_unverified=int(a.signals.get("claims_unverified", 0)), cited_evidence=cited_evidence)
+
+
+def quotes_verbatim(a, stored: dict[str, str]) -> bool:
+    """Every quote of ``a`` is the stored paragraph's text at its offsets (``stored``: paragraph id ->
+    text as Chroma holds it, `Store.paragraphs`), and an extracted short answer is words of the paragraph it cites."""
+    for c in a.citations:
+        if c.quote and stored.get(c.id, "")[c.start:c.end] != c.quote:
+            return False
+    if a.abstained or a.generated or not a.citations or a.kind != "factoid":
+        return True
+    return a.text in stored.get(a.citations[0].id, "")
 
 
 def summarize(results: list[QuestionResult], k: int) -> dict:
@@ -115,6 +129,8 @@ def summarize(results: list[QuestionResult], k: int) -> dict:
             "false_abstention": mean(float(r.abstained) for r in answerable),
         },
         "unanswerable": {"n": len(unanswerable), "abstention_accuracy": mean(float(r.abstained) for r in unanswerable)},
+        # Retrieval: the retriever's own ranking (`Answer.retrieved`), before the reader moves the
+        # passage it quotes first. Citation recall: the evidence is among the passages cited.
         "retrieval": {
             "n": len(ev),
             "recall@1": mean(float(r.rank is not None and r.rank <= 1) for r in ev),
@@ -128,6 +144,7 @@ def summarize(results: list[QuestionResult], k: int) -> dict:
         "calibration": {"ece": round(expected_calibration_error(pairs), 4), "bins": 10,
                         "risk_coverage": risk_coverage(pairs)},
         "citation_precision": mean(float(r.cited_relevant) for r in answered),
+        "citation_recall": mean(float(bool(r.cited_evidence)) for r in ev),
         "quotes_verbatim": mean(float(r.quotes_verbatim) for r in results),
         "latency_ms": {"p50": round(percentile(lat, 50), 1), "p95": round(percentile(lat, 95), 1)},
         **extra,
@@ -148,6 +165,7 @@ def run_eval_command(args, settings: Settings) -> int:
         engine.retriever  # fail fast on a missing or mismatched store
     else:
         raise QAError("Give a gold file (qa eval data/gold/test.jsonl) or --squad FILE.")
+    floors = load_floors(args.floors) if getattr(args, "floors", None) else {}
     k = args.k or settings.k
     metrics = evaluate(engine, gold, k=k, progress=not args.json and sys.stderr.isatty())
     if args.report:
@@ -162,4 +180,7 @@ def run_eval_command(args, settings: Settings) -> int:
         print(metrics_table(metrics))
         if args.report:
             print(f"\nreport written to {args.report}/report.md")
-    return 0
+    missed = below_floors(metrics, floors)
+    for line in missed:
+        print(f"gate: {line}", file=sys.stderr)
+    return 1 if missed else 0

@@ -6,7 +6,7 @@ the model's own sentence, so the words that carry its meaning are checked agains
 * every **number**, in digits or in words, by value: "twelve thousand" = "12,000" = "12 thousand";
 * every **name** (a capitalised word that is not a common word of the passage), case-insensitively,
   or the cited paragraph's speaker;
-* **negation**: the claim is negated exactly when the quote's clause is ("does not support ...").
+* **negation**: the claim carries as many negations as the quote's clause ("does not support ...").
 
 >>> grounding_problem("About 11,000 Azerbaijani students study in Russia",
 ...                   "about 11,000 Azerbaijani students study in Russia", "About 11,000 Azerbaijani students study in Russia")
@@ -110,17 +110,13 @@ def _word_value(phrase: str) -> int | None:
     return total + current if seen else None
 
 
-def negated(text: str) -> str:
-    """The first negation word in ``text`` ("" if none): not, never, no, n't, ...
+def negations(text: str) -> list[str]:
+    """The negation words of ``text``, in order: not, never, no, n't, ...
 
-    >>> negated("Russia doesn't support it"), negated("Russia supports it")
-    ("doesn't", '')
+    >>> negations("Russia doesn't support it, and never will"), negations("Russia supports it")
+    (["doesn't", 'never'], [])
     """
-    for w in _WORD.findall(fold(text)):
-        low = w.casefold()
-        if low in NEGATIONS or low.endswith("n't"):
-            return w
-    return ""
+    return [w for w in _WORD.findall(fold(text)) if w.casefold() in NEGATIONS or w.casefold().endswith("n't")]
 
 
 def names(claim: str, passage: str) -> list[str]:
@@ -154,11 +150,13 @@ def grounding_problem(claim: str, quote: str, clause: str, passage: str = "", sp
     for name in names(claim, passage or quote):
         if _stem(name) not in quote_words:
             return f"the name {name} is not in its quote"
-    said, claimed = negated(clause or quote), negated(claim)
+    said, claimed = negations(clause or quote), negations(claim)
     if claimed and not said:
-        return f"it says {claimed!r}, but its quote is not negated"
+        return f"it says {claimed[0]!r}, but its quote is not negated"
     if said and not claimed:
-        return f"its quote is negated ({said!r}), the claim is not"
+        return f"its quote is negated ({said[0]!r}), the claim is not"
+    if len(said) != len(claimed):  # "It is not the case that ... no idea": a double negation flips it
+        return f"it has {len(claimed)} negations ({', '.join(claimed)}), its quote {len(said)}"
     return ""
 
 

@@ -6,10 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from checks import assert_quotes_match_store
 
 from qa.chain import build_chain
 from qa.evaluate.gold import load_gold
 from qa.types import Answer
+from vectorstore.store import Store
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,9 +45,9 @@ def test_every_quote_is_verbatim_at_its_offsets(corpus_engine):
     gold = load_gold(ROOT / "data/gold/dev.jsonl") + load_gold(ROOT / "data/gold/test.jsonl")
     for g in gold:
         a = corpus_engine.answer(g.question)
-        for c in a.citations:
-            assert c.text[c.start:c.end] == c.quote, (g.id, c.source)
+        stored = assert_quotes_match_store(a, corpus_engine.store)
         if not a.abstained and a.kind == "factoid":
+            assert a.text in stored[a.citations[0].id], g.id
             assert a.text in a.citations[0].text and a.text in a.sentence or a.sentence in a.citations[0].text
 
 
@@ -72,12 +74,13 @@ def test_cli_ask_json(corpus_store):
                          capture_output=True, text=True, check=True, cwd=ROOT, timeout=300)
     d = json.loads(out.stdout)
     assert set(d) == {"text", "sentence", "abstained", "confidence", "citations", "timings_ms", "generated", "notes", "withheld",
-                      "kind", "constraints", "resolved"}
-    assert d["generated"] == "" and d["notes"] == []  # extractive: nothing generated, nothing dropped
+                      "kind", "constraints", "resolved", "retrieved"}
+    assert d["generated"] == "" and d["notes"] == [] and d["retrieved"]  # extractive: nothing generated, nothing dropped
     assert "11,000" in d["text"] and 0 <= d["confidence"] <= 1
     c = d["citations"][0]
     assert {"source", "title", "date", "speaker", "paragraph", "text", "quote", "start", "end", "score"} <= set(c)
-    assert c["text"][c["start"]:c["end"]] == c["quote"]
+    stored = Store(corpus_store).paragraphs([c["id"]])[c["id"]]
+    assert stored == c["text"] and stored[c["start"]:c["end"]] == c["quote"] and "11,000" in c["quote"]
 
 
 def test_speaker_filter(corpus_engine):

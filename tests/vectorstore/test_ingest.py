@@ -158,6 +158,10 @@ def test_long_paragraph_is_windowed_and_each_window_cites_the_paragraph(store, t
     assert {m["para_id"] for _, m in windows} == {windows[0][1]["para_id"]}
     assert all(m["paragraph_text"].endswith("olive trees in Yevlakh.") for _, m in windows)
     assert any("4,321 olive trees" in t for t, _ in windows)
+    # by paragraph id, the stored text is the whole paragraph, found through its windows
+    short = next(i for i, t, m in recs if t == "A short one.")
+    para = windows[0][1]["para_id"]
+    assert store.paragraphs([para, short, "no-such-id"]) == {para: " ".join(sentences), short: "A short one."}
     assert all(len(t.split()) <= 38 for t, _ in windows)
 
 

@@ -32,7 +32,7 @@ def test_verified_claims_make_the_answer_and_cite_their_quote():
     a = answer_for('About 11,000 Azerbaijani students study in Russia [2] "About 11,000 Azerbaijani students study in Russia".')
     assert not a.abstained and a.text == "About 11,000 Azerbaijani students study in Russia [1]."
     c = a.citations[0]
-    assert c.verified and c.id == "p2" and c.text[c.start:c.end] == c.quote == "About 11,000 Azerbaijani students study in Russia"
+    assert c.verified and c.id == "p2" and STUDENTS[c.start:c.end] == "About 11,000 Azerbaijani students study in Russia"
     assert a.sentence == c.quote and a.confidence == 1.0
     assert not a.citations[1].verified and a.citations[1].quote == ""  # retrieved, not quoted
 

@@ -32,6 +32,7 @@ REFUSED = {
     # a true fragment of a negated sentence supports the opposite claim
     "quote cut out of a negated clause": 'Russia supports the sanctions regime [3] "the sanctions regime"',
     "negation flipped in the claim": 'Russia does not support trade [1] "The trade turnover in January-November 2018"',
+    "a double negation": 'It is not true that Russia does not support the sanctions regime [3] "Russia does not support the sanctions regime"',
     "ellipsis that omits the negation": 'Russia supports the sanctions regime [3] "Russia ... support the sanctions regime"',
     # "1,000 Azerbaijani" is a substring of "11,000 Azerbaijani", but not on a word boundary
     "a number inside a bigger number": '1,000 Azerbaijani students study in Russia [2] "1,000 Azerbaijani students study in Russia"',
