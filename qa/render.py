@@ -7,6 +7,9 @@ import textwrap
 from qa.types import Answer, Citation
 
 _BOLD, _HL, _DIM, _END = "\033[1m", "\033[7m", "\033[2m", "\033[0m"
+# Shown under every generated answer: its sentences are the model's, never the transcript's.
+MODEL_WORDING = ("In the model's words: each [n] rests on the transcript's words quoted in citation n, and its "
+                 "numbers, names and negations are in that quote.")
 
 
 def render_answer(answer: Answer, color: bool = False, width: int = 100) -> str:
@@ -14,6 +17,8 @@ def render_answer(answer: Answer, color: bool = False, width: int = 100) -> str:
     lines = [f"{b}{answer.display}{e}"]
     if not answer.abstained and answer.kind == "factoid":
         lines.append(f"confidence {answer.confidence:.2f}")
+    if answer.generated and not answer.abstained:
+        lines.append(textwrap.fill(MODEL_WORDING, width=width))
     read = read_as(answer)
     if read:
         lines.append(f"read as: {read}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from qa.analyst.constraints import constraints_line
+from qa.render import MODEL_WORDING
 from qa.types import Answer, Citation
 from ui.source import source_ref
 
@@ -27,6 +28,8 @@ def answer_html(answer: Answer, link: str = "") -> str:
     elif answer.kind == "factoid":
         head += (f'<p class="qa-meta qa-confidence">{confidence_words(answer)} '
                  f'(confidence {answer.confidence:.2f})</p>')
+        if answer.generated:
+            head += f'<p class="qa-meta qa-wording">{escape(MODEL_WORDING)}</p>'
     elif answer.sentence and answer.sentence != answer.text and not answer.generated and answer.kind == "factoid":
         head += f'<p class="qa-sentence">“{escape(answer.sentence)}”</p>'
     read = constraints_line(answer.constraints)

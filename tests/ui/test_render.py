@@ -73,6 +73,17 @@ def test_llm_answers_mark_each_citation_and_escape_what_the_model_wrote():
     assert html.count("✓ quote verified") == 1 and "✗ not verified" in html
     assert "<img" not in html and "<b>claim" not in html and "&lt;b&gt;claim" in html
     assert "<script>" not in draft_html("<script>alert(1)</script>")
+    assert "In the model&#x27;s words" in html  # the answer's sentences are marked as the model's
+
+
+def test_extractive_answers_are_not_marked_as_the_models_words():
+    from qa.render import render_answer
+
+    a = Answer("q?", "About 11,000", "About 11,000 students", False, 0.9,
+               [cite("About 11,000 students study in Russia.", "About 11,000 students")])
+    assert "model" not in full_html(a) and "model" not in render_answer(a)
+    a.generated = "About 11,000 [1]"
+    assert "In the model's words" in render_answer(a)
 
 
 def test_extractive_answers_show_no_verification_marks():

@@ -180,3 +180,10 @@ def test_confidence_is_derived_from_verification():
     paraphrase = build_answer("q?", 'Trade reached $2.2 billion [1] "amounted to $2.2 billion"', _given(), _given(), 3)
     assert full.confidence == 1.0
     assert 0.5 <= paraphrase.confidence < full.confidence  # "reached" is the model's word, not the transcript's
+
+
+def test_roles_swapped_within_the_quote_are_not_caught():
+    """A known limit, stated in the README: the verifier checks words, not meaning."""
+    [c] = verify(parse_claims('Azerbaijani students train Russia [1] "Russia trains 500 Azerbaijani students"'),
+                 ["Every year, Russia trains 500 Azerbaijani students in its universities."])
+    assert c.verified
