@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from qa.evaluate.metrics import percentile
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "transcripts"
 GOLD = [ROOT / "data" / "gold" / "dev.jsonl", ROOT / "data" / "gold" / "test.jsonl"]
@@ -27,11 +29,6 @@ RESULTS = ROOT / "benchmarks" / "results.json"
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _pct(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round((len(xs) - 1) * q / 100)))]
 
 
 # --- phases (each runs in its own process) ----------------------------------------
@@ -88,8 +85,8 @@ def phase_latency(store: str, backend: str) -> dict:
                 stages.setdefault(k, []).append(v)
     return {
         "questions": len(questions),
-        "stages_ms": {k: {"p50": round(statistics.median(v), 1), "p95": round(_pct(v, 95), 1)} for k, v in stages.items()},
-        "by_kind_ms": {k: {"n": len(v), "p50": round(statistics.median(v), 1), "p95": round(_pct(v, 95), 1)} for k, v in kinds.items()},
+        "stages_ms": {k: {"p50": round(statistics.median(v), 1), "p95": round(percentile(v, 95), 1)} for k, v in stages.items()},
+        "by_kind_ms": {k: {"n": len(v), "p50": round(statistics.median(v), 1), "p95": round(percentile(v, 95), 1)} for k, v in kinds.items()},
         "peak_rss_mb": round(_peak_mb()),
     }
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.engine import Engine
+from qa.evaluate.metrics import percentile
 from qa.settings import Settings
 from vectorstore.store import HNSW, Store
 
@@ -38,7 +39,7 @@ def du_mb(path: Path) -> float:
 
 
 def pct(xs: list[float], p: float) -> float:
-    return round(sorted(xs)[min(len(xs) - 1, int(p / 100 * len(xs)))], 2)
+    return round(percentile(xs, p), 2)
 
 
 def main() -> None:

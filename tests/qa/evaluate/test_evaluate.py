@@ -50,6 +50,32 @@ def test_percentile():
     assert percentile([], 95) == 0.0
 
 
+@pytest.mark.parametrize("n", [1, 2, 5, 20, 91])
+def test_percentile_is_what_every_latency_report_needs(n):
+    """One percentile serves `qa eval` and the benchmarks: numpy's default (linear) method,
+    p50 the median, p0/p100 the extremes, whatever the order of the input."""
+    import random
+    import statistics
+
+    import numpy as np
+
+    rng = random.Random(n)
+    xs = [rng.uniform(1, 900) for _ in range(n)]
+    for q in (0, 5, 50, 90, 95, 99, 100):
+        assert percentile(xs, q) == pytest.approx(float(np.percentile(xs, q)))
+    assert percentile(xs, 50) == pytest.approx(statistics.median(xs))
+    assert (percentile(xs, 0), percentile(xs, 100)) == (min(xs), max(xs))
+    assert percentile(list(reversed(xs)), 95) == percentile(xs, 95)
+
+
+def test_benchmarks_use_the_one_percentile():
+    import benchmarks.run
+    import benchmarks.scale
+
+    assert benchmarks.run.percentile is percentile and benchmarks.scale.percentile is percentile
+    assert benchmarks.scale.pct([3.0, 1.0, 2.0, 4.0], 50) == 2.5
+
+
 def test_summary_metrics():
     def r(answers, pred, abstained, em, f1, rank, cited):
         return QuestionResult("i", "q", answers, pred, abstained, 0.5, em, f1, rank, cited, True, "s", 10.0,
