@@ -34,3 +34,34 @@ def test_qa_imports_ui_only_to_start_the_chat():
 def test_the_check_can_fail():
     assert imports(ROOT / "qa" / "cli.py") >= {"ui"}  # the one allowed exception is seen
     assert "vectorstore" in imports(ROOT / "qa" / "engine.py")
+
+
+def private_imports(package: str) -> list[str]:
+    """``from <other layer> import _name``: a layer reaching into another's private helpers."""
+    out = []
+    for p in (ROOT / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 \
+                    and node.module.split(".")[0] != package:
+                out += [f"{p.relative_to(ROOT)} imports {node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+    return sorted(out)
+
+
+def test_no_layer_imports_another_layers_private_helpers():
+    for package in ("qa", "ui", "vectorstore"):
+        assert private_imports(package) == []
+
+
+def test_the_cache_folder_is_one_public_helper(monkeypatch, tmp_path):
+    """The ONNX export and the GGUF conversion both keep their output in vectorstore.cache."""
+    from vectorstore.cache import cache_dir, digest
+
+    monkeypatch.setenv("QA_CACHE_DIR", str(tmp_path))
+    assert cache_dir("llm") == tmp_path / "qa-transcripts" / "llm"
+    monkeypatch.delenv("QA_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir("onnx") == tmp_path / "xdg" / "qa-transcripts" / "onnx"
+    assert digest("a:1:2") == digest("a:1:2") != digest("a:1:3") and len(digest("x")) == 12
+    for user in ("vectorstore/onnx_embed.py", "qa/llm/local.py"):
+        assert "vectorstore.cache" in {n.module for n in ast.walk(ast.parse((ROOT / user).read_text(encoding="utf-8")))
+                                       if isinstance(n, ast.ImportFrom)}, user

@@ -18,15 +18,10 @@ from typing import Sequence
 
 import numpy as np
 
+from vectorstore.cache import cache_dir, digest
 from vectorstore.embed import PACKAGED_MODEL, packaged_model_path, quiet_transformers
 
 SUFFIX = "+onnx-int8"
-
-
-def cache_root(kind: str = "onnx") -> Path:
-    """Where converted models live: $QA_CACHE_DIR, else ~/.cache/qa-transcripts, one folder per kind."""
-    base = os.environ.get("QA_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "qa-transcripts" / kind
 
 
 class OnnxEmbedder:
@@ -44,7 +39,7 @@ class OnnxEmbedder:
         """The int8 model, exported on first use into the cache folder."""
         src = self.source_dir
         stamp = f"{src.resolve()}:{(src / 'config.json').stat().st_mtime_ns}"
-        folder = cache_root() / (self.name.replace("/", "_") + "-" + _digest(stamp))
+        folder = cache_dir("onnx") / (self.name.replace("/", "_") + "-" + digest(stamp))
         path = folder / "model_int8.onnx"
         if not path.exists():
             export_int8(src, folder)
@@ -151,9 +146,3 @@ def export_int8(model_dir: Path, folder: Path) -> None:
     (tmp / "model.onnx").unlink()
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)  # atomic: a half-written export is never used
-
-
-def _digest(text: str) -> str:
-    import hashlib
-
-    return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()

@@ -140,11 +140,11 @@ def looping(text: str, span: int = 20) -> bool:
 
 def converted(gguf: Path) -> Path:
     """The GGUF as a plain transformers folder in the cache, converting it on first use."""
-    from vectorstore.onnx_embed import _digest, cache_root
+    from vectorstore.cache import cache_dir, digest
 
     gguf = gguf.resolve()
     stat = gguf.stat()
-    folder = cache_root("llm") / f"{gguf.stem}-{_digest(f'{gguf}:{stat.st_size}:{stat.st_mtime_ns}')}"
+    folder = cache_dir("llm") / f"{gguf.stem}-{digest(f'{gguf}:{stat.st_size}:{stat.st_mtime_ns}')}"
     if (folder / "config.json").exists():
         return folder
     import torch
