@@ -7,7 +7,7 @@ from pdfgen import write_pdf
 
 from qa.errors import LoadError
 from vectorstore.loaders import loader_for
-from vectorstore.loaders.base import speaker_of, split_paragraphs
+from vectorstore.loaders.base import speaker_label_end, speaker_of, split_paragraphs, strip_speaker_label
 from vectorstore.paragraphs import to_records
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures"
@@ -50,6 +50,29 @@ def test_speaker_labels():
     assert speaker_of("Q    Thanks, Karine.") == "Q"
     assert speaker_of("Ukraine: a sentence that is not a turn.") is None
     assert speaker_of("Quite a normal sentence.") is None
+
+
+@pytest.mark.parametrize("text, words", [
+    ("MS ZAKHAROVA: Good afternoon.", "Good afternoon."),
+    ("MS. ZAKHAROVA:  Good afternoon.", "Good afternoon."),
+    ("SENIOR ADMINISTRATION OFFICIAL:  Thanks.", "Thanks."),
+    ("Q    Thanks, Karine.", "Thanks, Karine."),
+    ("Q MR. KIRBY: So, two thoughts here.", "So, two thoughts here."),  # an empty reporter turn, then the answer
+    ("Ukraine: a sentence that is not a turn.", "Ukraine: a sentence that is not a turn."),
+    ("Quite a normal sentence.", "Quite a normal sentence."),
+    ("About 11,000 Azerbaijani students study in Russia.", "About 11,000 Azerbaijani students study in Russia."),
+])
+def test_one_speaker_label_pattern_reads_the_speaker_and_strips_the_label(text, words):
+    """What a quote needs (the words after the label, at their offset) and what ingest needs (the
+    speaker) come from the same pattern: a label is stripped exactly when a speaker is read from it."""
+    assert strip_speaker_label(text) == words == text[speaker_label_end(text):]
+    assert (speaker_of(text) is not None) == (words != text)
+
+
+def test_every_fixture_paragraph_strips_exactly_when_it_names_a_speaker():
+    for path in (FIX / "transcripts").rglob("*.*"):
+        for p in load(path).paragraphs:
+            assert (speaker_label_end(p) > 0) == (speaker_of(p) is not None), p
 
 
 def test_un_speech_page_break_joins_and_country_speaker():

@@ -90,8 +90,10 @@ def looks_binary(data: bytes) -> bool:
     return controls > len(head) * 0.05
 
 
-# Speaker turns in briefings: "MR. KIRBY:", "SENIOR ADMINISTRATION OFFICIAL:", "Q".
-_TURN = re.compile(r"^(?P<label>[A-Z][A-Z.'’\- ]{1,60}[A-Z.]):\s+|^(?P<q>Q)(?:\s+|:\s*|$)")
+# Speaker turns in briefings: "MR. KIRBY:", "SENIOR ADMINISTRATION OFFICIAL:", "Q". The project's one
+# speaker-label pattern: the loaders read a turn's speaker from it, and a quote is shown without it
+# (`strip_speaker_label`).
+SPEAKER_LABEL = re.compile(r"^(?P<label>[A-Z][A-Z.'’\- ]{1,60}[A-Z.]):\s+|^(?P<q>Q)(?:\s+|:\s*|$)")
 _TITLES = {"MR": "Mr.", "MS": "Ms.", "MRS": "Mrs.", "DR": "Dr."}
 
 
@@ -103,7 +105,7 @@ def speaker_of(paragraph: str) -> str | None:
     >>> speaker_of("Q MR. KIRBY: So, two thoughts here.")  # an empty reporter turn, then the answer
     'Mr. Kirby'
     """
-    m = _TURN.match(paragraph)
+    m = SPEAKER_LABEL.match(paragraph)
     if not m:
         return None
     if m.group("q"):
@@ -116,6 +118,28 @@ def speaker_of(paragraph: str) -> str | None:
         bare = w.rstrip(".")
         out.append(_TITLES.get(bare, bare.capitalize() if "-" not in bare else "-".join(p.capitalize() for p in bare.split("-"))))
     return " ".join(out).replace(" .", ".")
+
+
+def speaker_label_end(text: str) -> int:
+    """Where the words after a leading speaker label start; 0 when ``text`` opens with none.
+
+    >>> text = "MS. ZAKHAROVA:  Good afternoon."
+    >>> text[speaker_label_end(text):]
+    'Good afternoon.'
+    """
+    m = SPEAKER_LABEL.match(text)
+    return m.end() if m else 0
+
+
+def strip_speaker_label(text: str) -> str:
+    """``text`` without the speaker label it opens with ("MR. KIRBY:", "Q"), for quoting.
+
+    >>> strip_speaker_label("Q MR. KIRBY: So, two thoughts here.")
+    'So, two thoughts here.'
+    >>> strip_speaker_label("Ukraine: a sentence that is not a turn.")
+    'Ukraine: a sentence that is not a turn.'
+    """
+    return text[speaker_label_end(text):]
 
 
 def assign_speakers(paragraphs: list[str], default: str = "") -> list[str]:
