@@ -20,11 +20,14 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from vectorstore.errors import LoadError
+from vectorstore.faults import checkpoint
 from vectorstore.embed import Embedder
 from vectorstore.loaders import SUPPORTED, loader_for
 from vectorstore.paragraphs import Record, to_records
 from vectorstore.store import Store
 from vectorstore.windows import Windower
+
+METADATA_CHUNK = 500  # kept records re-labelled per Chroma call
 
 
 @dataclass
@@ -172,12 +175,18 @@ class Ingester:
             vectors = self.embedder.embed([r.text for r in buffer])
             self.store.upsert([r.id for r in buffer], [r.text for r in buffer], [r.metadata() for r in buffer], vectors)
             buffer.clear()
+            checkpoint("after_upsert")
         # The new records are durable: only now may kept records carry the file's new hash
         # (a kill before this point leaves the old hash, so the next run re-reads the file),
         # and the paragraphs they replace go.
-        if deferred_updates:
-            self.store.update_metadata([r.id for r in deferred_updates], [r.metadata() for r in deferred_updates])
-            deferred_updates.clear()
+        for i in range(0, len(deferred_updates), METADATA_CHUNK):
+            chunk = deferred_updates[i:i + METADATA_CHUNK]
+            self.store.update_metadata([r.id for r in chunk], [r.metadata() for r in chunk])
+            if i + METADATA_CHUNK < len(deferred_updates):
+                checkpoint("during_metadata_update")
+        deferred_updates.clear()
+        if deferred_deletes:
+            checkpoint("before_delete")
         self.store.delete(deferred_deletes)
         deferred_deletes.clear()
 
