@@ -11,7 +11,8 @@ item, `answers` is [] and `type` is "none", and a `near-miss` names the passage 
 (`near_source`, `near_evidence`, checked the same way). Across the file: ids and questions unique.
 Against `dev.jsonl` and `test.jsonl`: no question repeats one of theirs (same words after
 normalising, or 80% of the same content words), and no answerable item asks for the same answer
-from the same line as one of theirs. Stdlib only, so it runs before the project is installed.
+from the same line as one of theirs. Standard library only (its content words come from
+`vectorstore.words`, which is too), so it runs before the project is installed.
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
+from vectorstore.words import content_words
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "transcripts"
 HELD_OUT = [ROOT / "data" / "gold" / "dev.jsonl", ROOT / "data" / "gold" / "test.jsonl"]
 TYPES = {"count", "money", "percent", "date", "place", "person", "organisation", "entity", "none"}
 KINDS = {"direct", "paraphrase", "unanswerable", "near-miss"}
-_STOP = set("a an the of in on at to for by with from and or is are was were be been did do does what which who whom whose "
-            "when where how many much according said say says its their his her it this that these those as about".split())
 
 _lines_cache: dict[str, list[str]] = {}
 
@@ -46,7 +47,7 @@ def _norm_answer(s: str) -> str:
 
 
 def _content(q: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", q.lower()) if w not in _STOP}
+    return set(content_words(q, question=True))
 
 
 def source_lines(source: str) -> list[str] | None:

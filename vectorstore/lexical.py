@@ -15,14 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d{3})+(?!\d)|\d+(?:\.\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
-STOPWORDS = frozenset(
-    "a an the and or but if of at by for with about against between into through during before after above below "
-    "to from up down in out on off over under again further then once here there when where why how all any both "
-    "each few more most other some such no nor not only own same so than too very can will just should now is are "
-    "was were be been being have has had having do does did doing i me my we our you your he him his she her it its "
-    "they them their what which who whom this that these those am would could also said say says".split()
-)
+from vectorstore.words import STOPWORDS, content_words  # noqa: F401  (STOPWORDS: for importers of this module)
 
 
 @lru_cache(maxsize=200_000)
@@ -43,13 +36,7 @@ def tokenize(text: str) -> list[str]:
     >>> tokenize("About 11,000 students study in Russia")
     ['11000', 'student', 'studi', 'russia']
     """
-    out = []
-    for tok in _TOKEN.findall(text.lower()):
-        if tok[0].isdigit():
-            out.append(re.sub(r"[.,](?=\d{3}(?!\d))", "", tok))
-        elif tok not in STOPWORDS:
-            out.append(_stem(tok.replace("’", "'")))
-    return out
+    return [w if w[0].isdigit() else _stem(w) for w in content_words(text)]
 
 
 # Metadata kept in memory per record, so that fusion, filters and boosts never wait for Chroma.

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from vectorstore.lexical import tokenize
+from vectorstore.words import phrase
 
 # Words that frame a topic without being it: "the situation in Gaza" is about Gaza.
 _FRAME = {"situat", "issu", "question", "matter", "topic", "subject", "develop", "latest", "current", "recent",
@@ -36,12 +37,12 @@ class Phrase:
 
     @classmethod
     def of(cls, text: str) -> "Phrase":
-        phrase = _norm(re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.I))
+        key = phrase(re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.I))
         all_stems = tuple(dict.fromkeys(tokenize(text)))
-        return cls(phrase, tuple(s for s in all_stems if s not in _FRAME) or all_stems)
+        return cls(key, tuple(s for s in all_stems if s not in _FRAME) or all_stems)
 
     def matches(self, sentence: str, words: set[str]) -> bool:
-        if self.phrase and f" {self.phrase} " in f" {_norm(sentence)} ":
+        if self.phrase and f" {self.phrase} " in f" {phrase(sentence)} ":
             return True
         return bool(self.stems) and all(_has(words, s) for s in self.stems)
 
@@ -108,15 +109,15 @@ def spelled(alts: list[str], acronyms: dict[str, list[str]]) -> list[str]:
     >>> spelled(["the United Nations Relief and Works Agency"], {"UNRWA": ["United Nations Relief and Works Agency"]})
     ['UNRWA']
     """
-    names = {_norm(n): acr for acr, ns in acronyms.items() for n in ns}
+    names = {phrase(n): acr for acr, ns in acronyms.items() for n in ns}
     out: list[str] = []
     for a in alts:
         bare = re.sub(r"^(?:the)\s+", "", a.strip(), flags=re.I)
         key = re.sub(r"(?<=[A-Z])s$", "", bare)  # "SDGs" → "SDG"
         if key.isupper() and key in acronyms:
             out += acronyms[key]
-        elif _norm(bare) in names:
-            out.append(names[_norm(bare)])
+        elif phrase(bare) in names:
+            out.append(names[phrase(bare)])
     return out
 
 
@@ -128,7 +129,3 @@ def _expand(stem: str, vocabulary) -> list[str]:
 
 def _has(words: set[str], stem: str) -> bool:
     return stem in words or (len(stem) >= _MIN_PREFIX and any(w.startswith(stem) for w in words))
-
-
-def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())

@@ -15,11 +15,11 @@ True
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import asdict, dataclass, field
 
 from qa.errors import QAError
+from vectorstore.words import phrase
 
 LIST, STATEMENTS = "list", "statements"
 
@@ -27,8 +27,8 @@ LIST, STATEMENTS = "list", "statements"
 def mentions(text: str, phrases: list[str]) -> bool:
     """``text`` holds one of ``phrases``, case-insensitively, on word boundaries, with white
     space, hyphens and apostrophes alike."""
-    t = " " + " ".join(re.sub(r"[^\w]+", " ", text.lower()).split()) + " "
-    return any(f" {p} " in t for p in (" ".join(re.sub(r"[^\w]+", " ", q.lower()).split()) for q in phrases) if p)
+    t = f" {phrase(text)} "
+    return any(f" {p} " in t for p in map(phrase, phrases) if p)
 
 
 def in_dates(date: str, since: str, until: str) -> bool:

@@ -21,6 +21,7 @@ from qa.llm.verify import parse_claims, verify
 from qa.retrieve import Passage
 from qa.settings import Settings
 from qa.types import NO_ANSWER, Answer, Citation
+from vectorstore.words import content_words, words
 
 
 class LLMReader:
@@ -107,11 +108,6 @@ def is_refusal(output: str) -> bool:
     return not flat or flat.startswith(REFUSAL.lower().rstrip(".")) or flat.startswith("the passages do not")
 
 
-_WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
-_STOP = {"the", "and", "for", "with", "that", "this", "what", "which", "who", "whom", "how", "many", "much", "did",
-         "does", "was", "were", "are", "from", "about", "according", "when", "where", "why", "its", "their", "has", "have"}
-
-
 def focus(text: str, question: str, chars: int) -> str:
     """At most ``chars`` characters of a passage, centred on the sentence that shares the most
     words with the question: a long passage's answer is often past its first lines.
@@ -121,10 +117,9 @@ def focus(text: str, question: str, chars: int) -> str:
     """
     if len(text) <= chars:
         return text
-    words = {w.lower() for w in _WORD.findall(question) if len(w) > 2} - _STOP
-    sentences = [(m.start(), m.end()) for m in re.finditer(r"[^.!?]+[.!?]*[\s\"”’]*", text)]
-    best = max(sentences, key=lambda se: len(words & {w.lower() for w in _WORD.findall(text[se[0]:se[1]])}),
-               default=(0, 0))
+    asked = set(content_words(question, min_len=3, question=True))
+    spans = [(m.start(), m.end()) for m in re.finditer(r"[^.!?]+[.!?]*[\s\"”’]*", text)]
+    best = max(spans, key=lambda se: len(asked & set(words(text[se[0]:se[1]]))), default=(0, 0))
     mid = (best[0] + best[1]) // 2
     start = max(0, min(mid - chars // 2, len(text) - chars))
     # snap to word boundaries inside the window

@@ -15,6 +15,7 @@ import re
 from qa.errors import ModelError
 from qa.followup import contextualize, is_followup
 from qa.llm.prompt import rewrite_messages
+from vectorstore.words import content_words, words
 
 MAX_CHARS = 300
 
@@ -36,6 +37,5 @@ def rewrite(model, question: str, history: list[str] | None) -> str:
 
 def _shares_words(rewritten: str, question: str) -> bool:
     """A rewrite must keep some of the follow-up's own content words, or it answers something else."""
-    words = lambda s: {w for w in re.findall(r"[a-z]{4,}", s.lower())}  # noqa: E731
-    own = words(question) - {"what", "about", "which", "there", "their", "they", "them", "that", "this", "those"}
-    return not own or bool(own & words(rewritten))
+    own = set(content_words(question, min_len=4))
+    return not own or bool(own & set(words(rewritten)))
