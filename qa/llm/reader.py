@@ -21,6 +21,7 @@ from qa.llm.verify import parse_claims, verify
 from qa.retrieve import Passage
 from qa.settings import Settings
 from qa.types import NO_ANSWER, Answer, Citation
+from vectorstore.sentences import sentence_spans
 from vectorstore.words import content_words, words
 
 
@@ -118,7 +119,7 @@ def focus(text: str, question: str, chars: int) -> str:
     if len(text) <= chars:
         return text
     asked = set(content_words(question, min_len=3, question=True))
-    spans = [(m.start(), m.end()) for m in re.finditer(r"[^.!?]+[.!?]*[\s\"”’]*", text)]
+    spans = [(start, end) for start, end, _ in sentence_spans(text)]
     best = max(spans, key=lambda se: len(asked & set(words(text[se[0]:se[1]]))), default=(0, 0))
     mid = (best[0] + best[1]) // 2
     start = max(0, min(mid - chars // 2, len(text) - chars))

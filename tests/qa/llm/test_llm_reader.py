@@ -212,3 +212,14 @@ def test_the_model_sees_the_part_of_a_long_passage_that_matches_the_question():
     assert "About 11,000 Azerbaijani students" in shown and len(shown) <= 604
     assert shown.startswith("… ") and shown.endswith(" …")
     assert focus(TRADE, "anything", 600) == TRADE  # short passages are shown whole
+
+
+def test_focus_splits_sentences_as_the_rest_of_the_project_does():
+    """The window is centred on a sentence of vectorstore.sentences.sentence_spans (the splitter
+    ingest and the readers use), so "Mr." does not end the sentence and the sentence is shown whole."""
+    from qa.llm.reader import focus
+
+    sentence = "Mr. Kirby said that 11,000 Azerbaijani students study in Russia."
+    filler = "Nothing to see in this sentence at all. " * 10
+    shown = focus(filler + sentence + " " + filler, "How many Azerbaijani students study in Russia?", len(sentence) + 4)
+    assert sentence in shown
