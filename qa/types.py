@@ -12,6 +12,16 @@ class Citation:
 
     ``text[start:end] == quote`` always holds; ``quote`` is "" for a passage that was
     retrieved but not quoted.
+
+    ``score`` has one meaning: the cosine similarity, in [-1, 1] and rounded to 4 places,
+    between the question's embedding and the embedding of the text this paragraph was judged
+    by: its closest stored window (`qa.retrieve.Passage.dense`) for a retrieved paragraph, the
+    quoted sentence for a statements answer. It is 0.0 where no embedding was compared: a
+    paragraph only the BM25 or speaker search found, and the rows of a list answer. It is never
+    a BM25 or fused (reciprocal-rank) score; the retrieval order is ``rank``. Build citations
+    with `Citation.from_passage`, which keeps to this. (The extractive reader, whose code is
+    hashed into its models' manifests, still builds its own and gives the fused score to a
+    paragraph that has no cosine; it should move to ``from_passage`` at its next retraining.)
     """
 
     source: str
@@ -42,6 +52,29 @@ class Citation:
     def __post_init__(self) -> None:
         if self.text[self.start:self.end] != self.quote:
             raise ValueError(f"quote {self.quote!r} is not text[{self.start}:{self.end}] of {self.source}")
+
+    @classmethod
+    def from_passage(cls, p: Any, start: int = 0, end: int = 0, *, rank: int = 0, cosine: float | None = None,
+                     verified: bool = True, claimed: str = "") -> "Citation":
+        """The citation of ``p`` quoting ``p.text[start:end]`` (nothing for ``0, 0``): the one
+        builder. ``p`` is anything with ``id``, ``text`` and ``meta`` (a `qa.retrieve.Passage`,
+        an analyst search hit); its metadata gives source, title, date, speaker and paragraph.
+        ``score`` is ``cosine`` when given, else ``p.dense`` (0.0 when the dense search did not
+        find the paragraph), as the class docstring says; ``rank`` is its 1-based place in the retrieval order.
+
+        >>> from qa.retrieve import Passage
+        >>> p = Passage("p1", "MS ZAKHAROVA: About 11,000 students.", {"source": "a.txt", "paragraph": 3},
+        ...             score=0.0323, dense=0.61234)
+        >>> c = Citation.from_passage(p, 14, 36, rank=2)
+        >>> c.quote, c.paragraph, c.score, c.rank
+        ('About 11,000 students.', 3, 0.6123, 2)
+        """
+        m = p.meta
+        score = p.dense if cosine is None else cosine
+        return cls(source=m.get("source", ""), title=m.get("title", ""), date=m.get("date", ""),
+                   speaker=m.get("speaker", ""), paragraph=int(m.get("paragraph", 0)), text=p.text,
+                   quote=p.text[start:end], start=start, end=end, score=round(float(score), 4), id=p.id,
+                   rank=rank, verified=verified, claimed=claimed)
 
 
 @dataclass

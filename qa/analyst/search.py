@@ -34,12 +34,10 @@ class Found:
     def date(self) -> str:
         return self.meta.get("date", "")
 
-    def citation(self, rank: int = 0, score: float | None = None) -> Citation:
-        m = self.meta
-        return Citation(source=m.get("source", ""), title=m.get("title", ""), date=self.date, speaker=self.speaker,
-                        paragraph=int(m.get("paragraph", 0)), text=self.text, quote=self.text[self.start:self.end],
-                        start=self.start, end=self.end, score=round(float(self.score if score is None else score), 4),
-                        id=self.id, rank=rank)
+    def citation(self, rank: int = 0, cosine: float = 0.0) -> Citation:
+        """Its sentence as a citation; ``cosine`` is the sentence's cosine with the question where one
+        was computed (statements), and its BM25 ``score`` is not a citation's score (`Citation`)."""
+        return Citation.from_passage(self, self.start, self.end, rank=rank, cosine=cosine)
 
 
 def find(retriever, topic: Topic, allow: Callable[[dict], bool], rank_query: str = "",

@@ -45,7 +45,7 @@ def answer_statements(retriever, embedder, question: str, c: Constraints) -> Ans
     sims = np.asarray(vectors[1:]) @ np.asarray(vectors[0])
     order = np.argsort(-sims)[:STATEMENTS]
     chosen = sorted((pool[i] for i in order), key=lambda f: (f.date, f.meta.get("source", ""), int(f.meta.get("paragraph", 0))))
-    citations = [f.citation(rank=r, score=float(sims[pool.index(f)])) for r, f in enumerate(chosen, start=1)]
+    citations = [f.citation(rank=r, cosine=float(sims[pool.index(f)])) for r, f in enumerate(chosen, start=1)]
     n = len(found)
     head = f"{who} on {c.topic}{window}: "
     if n <= len(chosen):

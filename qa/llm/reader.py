@@ -135,12 +135,8 @@ def focus(text: str, question: str, chars: int) -> str:
 
 def _citation(p: Passage, passages: list[Passage], start: int, end: int, *, verified: bool = True,
               claimed: str = "") -> Citation:
-    m = p.meta
     rank = next((r for r, q in enumerate(passages, start=1) if q.id == p.id), 0)
-    return Citation(source=m.get("source", ""), title=m.get("title", ""), date=m.get("date", ""),
-                    speaker=m.get("speaker", ""), paragraph=int(m.get("paragraph", 0)), text=p.text,
-                    quote=p.text[start:end], start=start, end=end, score=round(float(p.dense or p.score), 4),
-                    id=p.id, rank=rank, verified=verified, claimed=claimed)
+    return Citation.from_passage(p, start, end, rank=rank, verified=verified, claimed=claimed)
 
 
 def _context(passages: list[Passage], cited: list[Citation], k: int) -> list[Citation]:
