@@ -132,3 +132,25 @@ def test_topic_needs_all_its_words_in_one_sentence():
     assert t.matches("Aid must reach Gaza.")
     grain = Topic.of("the Black Sea Grain Initiative")
     assert not grain.matches("Grain prices rose.") and not grain.matches("The Black Sea is calm.")
+
+
+def test_reading_questions_compiles_no_regex_per_question(monkeypatch):
+    """With 300 speakers, one pattern per speaker overflowed `re`'s cache and recompiled hundreds of
+    patterns for every question (issue #16: 25 of 37 s of a profile). Reading now compiles nothing."""
+    import re
+
+    from benchmarks.speakers import labels, per_speaker_regexes, questions
+    from qa.analyst.speakers import SpeakerCatalog, packaged_aliases
+
+    catalog = SpeakerCatalog(labels(300), packaged_aliases())
+    qs = questions(30)
+    read_question(qs[0], catalog)  # module patterns compile once
+    compiled = []
+    real = re._compiler.compile
+    monkeypatch.setattr(re._compiler, "compile", lambda *a, **kw: compiled.append(a[0]) or real(*a, **kw))
+    for q in qs:
+        read_question(q, catalog)
+    assert len(compiled) <= 2, compiled[:5]
+    names = sorted(catalog._table, key=len, reverse=True)
+    per_speaker_regexes(qs[1], names)  # the old way: the check itself can fail
+    assert len(compiled) > 300
