@@ -8,6 +8,7 @@ lazily on first use and then kept, so repeated questions pay only for themselves
 
 from __future__ import annotations
 
+import threading
 import time
 from functools import cached_property
 from typing import Any, Iterator
@@ -30,6 +31,9 @@ class Engine:
     def __init__(self, settings: Settings | None = None, *, store: Store | None = None,
                  embedder: Embedder | None = None, reader: Reader | None = None, chat_model: Any = None):
         self.settings = settings or Settings.from_env()
+        # Retrieval and the extractive reader share models that are not made for threads; a
+        # generative model's decoding runs outside this lock, so several chat users overlap there.
+        self.lock = threading.RLock()
         if chat_model is not None:
             self.__dict__["chat_model"] = chat_model
         if store is not None:
@@ -56,13 +60,14 @@ class Engine:
 
     @cached_property
     def reader(self) -> Reader:
+        from qa.reader import ExtractiveReader
+
+        extractive = ExtractiveReader(self.embedder, self.settings, idf=lambda term: self.retriever.idf(term))
         if self.settings.reader == "llm":
             from qa.llm.reader import LLMReader
 
-            return LLMReader(self.chat_model, self.settings)
-        from qa.reader import ExtractiveReader
-
-        return ExtractiveReader(self.embedder, self.settings, idf=lambda term: self.retriever.idf(term))
+            return LLMReader(self.chat_model, self.settings, extractive=extractive, lock=self.lock)
+        return extractive
 
     @cached_property
     def chat_model(self):
@@ -120,8 +125,9 @@ class Engine:
             timings["search"] = (time.perf_counter() - t) * 1000
             yield self._finish(answer, question, read, notes, timings, started)
             return
-        passages = self.retriever.retrieve(asked, n=max(k, self.settings.read_passages),
-                                           filters=f, history=history, timings=timings)
+        with self.lock:
+            passages = self.retriever.retrieve(asked, n=max(k, self.settings.read_passages),
+                                               filters=f, history=history, timings=timings)
         t = time.perf_counter()
         for event in read_events(self.reader, asked, passages, k):
             if isinstance(event, Answer):

@@ -55,6 +55,8 @@ class Settings:
     llm_passage_chars: int = _setting(600, "QA_LLM_PASSAGE_CHARS", "characters of each passage shown, around its best-matching sentence")
     llm_max_tokens: int = _setting(160, "QA_LLM_MAX_TOKENS", "longest generated answer, in tokens")
     llm_timeout: float = _setting(120.0, "QA_LLM_TIMEOUT", "seconds to wait for a remote model")
+    llm_format: str = _setting("json", "QA_LLM_FORMAT", "json: the model picks numbered sentences and a short answer "
+                               "(JSON schema); text: free text with quotes", ("json", "text"))
 
     def __post_init__(self) -> None:
         for f in fields(self):

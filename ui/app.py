@@ -71,12 +71,21 @@ document.addEventListener("click", (e) => {
 SCROLL_TO_CITED = "() => { const el = document.querySelector('#qa-source-view .qa-cited'); if (el) el.scrollIntoView({block: 'center'}); }"
 
 
+def llm_slots() -> int:
+    from qa.llm.local import SLOTS
+
+    return SLOTS
+
+
 class ChatService:
     """What the UI and the `/ask` API call; one engine, one lock, no Gradio types."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        self.lock = threading.Lock()  # one answer at a time: the models are shared and the CPU has 2 cores
+        # One answer at a time (the models are shared and the CPU has 2 cores), except with the LLM
+        # reader: its llama.cpp server decodes SLOTS questions together, and the engine's own lock
+        # keeps retrieval and the extractive reader to one question at a time.
+        self.lock = threading.Semaphore(llm_slots() if engine.settings.reader == "llm" else 1)
 
     def ask(self, question: str, history: list[str] | None = None, filters: dict | None = None):
         with self.lock:

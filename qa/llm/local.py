@@ -1,19 +1,21 @@
-"""A GGUF chat model run in-process with transformers: no server, no compiler, no network.
+"""A GGUF chat model run in-process by llama.cpp (xllamacpp): no server to start, no compiler.
 
 >>> model = LocalChatModel(path="SmolLM2-135M-Instruct.Q4_1.gguf")   # cheap: nothing loads yet
 >>> model.invoke("Say hi").content                                    # doctest: +SKIP
 
-transformers de-quantises a GGUF in Python, which takes about a minute, and the result
-cannot be saved with ``save_pretrained``. So the first use converts the file once into
-plain safetensors in the cache folder (``$QA_CACHE_DIR/qa-transcripts/llm``); every later
-load takes about a second. Decoding is greedy, so an answer is reproducible.
+The first question loads the file (well under a second for SmolLM2). One llama.cpp server per
+file serves every `LocalChatModel` of the process, with `SLOTS` sequences decoded together
+(continuous batching), so two chat users are answered at once from one copy of the model.
+``response_format`` (a JSON schema) constrains the output with a grammar, as llama.cpp's HTTP
+server does. Decoding is greedy, so an answer is reproducible.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
-import sys
+import queue
+import secrets
 import threading
 from pathlib import Path
 from typing import Any, Iterator
@@ -22,17 +24,41 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import PrivateAttr
 
+from qa.errors import ModelError
+
+SLOTS = 2  # sequences decoded together; each gets CONTEXT tokens
+CONTEXT = 2048
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+_servers: dict[str, Any] = {}
+_servers_lock = threading.Lock()
+
+
+def server_for(path: str):
+    """The process's llama.cpp server for ``path``, started on first use."""
+    with _servers_lock:
+        if path not in _servers:
+            import xllamacpp
+
+            p = xllamacpp.CommonParams()
+            p.model.path = path
+            p.n_parallel = SLOTS
+            p.n_ctx = CONTEXT * SLOTS
+            p.cpuparams.n_threads = p.cpuparams_batch.n_threads = max(1, min(2, os.cpu_count() or 1))
+            p.verbosity = -1  # it logs every request to stderr otherwise
+            p.warmup = False
+            # llama.cpp also listens on a loopback port; a random key keeps other local users out.
+            p.api_keys = [secrets.token_hex(16)]
+            try:
+                _servers[path] = xllamacpp.Server(p)
+            except Exception as err:
+                raise ModelError(f"llama.cpp could not load {path}: {err}") from err
+        return _servers[path]
 
 
 class LocalChatModel(BaseChatModel):
     path: str
     max_tokens: int = 160
-
-    _loaded: Any = PrivateAttr(default=None)
-    _lock: Any = PrivateAttr(default_factory=threading.Lock)
 
     @property
     def _llm_type(self) -> str:
@@ -49,81 +75,70 @@ class LocalChatModel(BaseChatModel):
         params["ls_max_tokens"] = self.max_tokens
         return params
 
-    # --- loading ------------------------------------------------------------------------
-
-    def _load(self):
-        if self._loaded is None:
-            with self._lock:
-                if self._loaded is None:
-                    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-                    from vectorstore.embed import quiet_transformers
-
-                    quiet_transformers()
-                    folder = converted(Path(self.path))
-                    tokenizer = AutoTokenizer.from_pretrained(folder)
-                    model = AutoModelForCausalLM.from_pretrained(folder, dtype="float32").eval()
-                    self._loaded = (tokenizer, model)
-        return self._loaded
-
-    # --- generation ---------------------------------------------------------------------
-
-    @staticmethod
-    def _inputs(tokenizer, messages: list[BaseMessage]):
-        chat = [{"role": _ROLES.get(m.type, "user"), "content": m.content} for m in messages]
-        return tokenizer.apply_chat_template(chat, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+    def _request(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any) -> dict:
+        req = {"messages": [{"role": _ROLES.get(m.type, "user"), "content": m.content} for m in messages],
+               "max_tokens": kwargs.get("max_tokens", self.max_tokens), "temperature": 0, "stream": True}
+        if stop:
+            req["stop"] = stop
+        if kwargs.get("response_format"):
+            req["response_format"] = kwargs["response_format"]
+        return req
 
     def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
                 run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-        import torch
-        from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
-
-        tokenizer, model = self._load()
-        inputs = self._inputs(tokenizer, messages)
-        streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=600)
-        failure: list[BaseException] = []
+        server = server_for(self.path)
+        request = self._request(messages, stop, **kwargs)
+        chunks: queue.Queue = queue.Queue()
         halt = threading.Event()
+        done = object()
 
-        class Halt(StoppingCriteria):
-            def __call__(self, input_ids, scores, **kw) -> bool:
-                return halt.is_set()
+        def on_chunk(data: Any) -> bool:
+            chunks.put(data)
+            return halt.is_set()  # True stops generation: the consumer has gone (a closed chat tab)
 
         def generate() -> None:
             try:
-                with torch.inference_mode():
-                    # No repetition penalty: it would also penalise copying the passages, which
-                    # is exactly what a quote is. Loops are cut below instead.
-                    model.generate(**inputs, streamer=streamer, max_new_tokens=kwargs.get("max_tokens", self.max_tokens),
-                                   do_sample=False, pad_token_id=tokenizer.eos_token_id,
-                                   stopping_criteria=StoppingCriteriaList([Halt()]))
+                server.handle_chat_completions(request, on_chunk)
             except BaseException as err:  # surfaced in the caller's thread below
-                failure.append(err)
-                streamer.end()
+                chunks.put(err)
+            finally:
+                chunks.put(done)
 
-        with self._lock:  # one generation at a time: both cores go to it
-            worker = threading.Thread(target=generate, daemon=True)
-            worker.start()
-            text = ""
-            try:
-                for token in streamer:
-                    if not token:
-                        continue
+        worker = threading.Thread(target=generate, daemon=True)
+        worker.start()
+        text = ""
+        try:
+            while True:
+                item = chunks.get()
+                if item is done:
+                    break
+                if isinstance(item, BaseException):
+                    raise ModelError(f"llama.cpp failed: {item}") from item
+                token = _delta(item)
+                if token:
                     text += token
-                    if (stop and any(s in text for s in stop)) or looping(text):
+                    if looping(text):
                         break
                     if run_manager:
                         run_manager.on_llm_new_token(token)
                     yield ChatGenerationChunk(message=AIMessageChunk(content=token))
-            finally:  # also when the consumer stops early (a closed chat tab): free the model
-                halt.set()
-                worker.join()
-        if failure:
-            raise failure[0]
+        finally:  # also when the consumer stops early: the next chunk's callback ends the generation
+            halt.set()
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
         text = "".join(chunk.message.content for chunk in self._stream(messages, stop, run_manager, **kwargs))
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+
+def _delta(item: Any) -> str:
+    """The text of one streamed OpenAI-style chunk; an error chunk raises."""
+    if isinstance(item, (bytes, str)):
+        item = json.loads(item)
+    if "error" in item or item.get("code", 200) >= 400:
+        raise ModelError(f"llama.cpp: {item.get('error') or item.get('message') or item}")
+    choices = item.get("choices") or [{}]
+    return (choices[0].get("delta") or {}).get("content") or ""
 
 
 def looping(text: str, span: int = 20) -> bool:
@@ -136,39 +151,3 @@ def looping(text: str, span: int = 20) -> bool:
     False
     """
     return len(text) >= 3 * span and text[:-span].count(text[-span:]) >= 2
-
-
-def converted(gguf: Path) -> Path:
-    """The GGUF as a plain transformers folder in the cache, converting it on first use."""
-    from vectorstore.cache import cache_dir, digest
-
-    gguf = gguf.resolve()
-    stat = gguf.stat()
-    folder = cache_dir("llm") / f"{gguf.stem}-{digest(f'{gguf}:{stat.st_size}:{stat.st_mtime_ns}')}"
-    if (folder / "config.json").exists():
-        return folder
-    import torch
-    from safetensors.torch import save_model
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    from vectorstore.embed import quiet_transformers
-
-    tmp = folder.with_name(folder.name + f".tmp{os.getpid()}-{threading.get_ident()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    quiet_transformers()
-    print(f"converting {gguf.name} for transformers, once (about a minute) ...", file=sys.stderr, flush=True)
-    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
-    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
-    save_model(model, str(tmp / "model.safetensors"))  # handles the tied embedding weights
-    config = model.config
-    if hasattr(config, "quantization_config"):
-        del config.quantization_config  # the tensors are plain float32 now
-    config.save_pretrained(tmp)
-    model.generation_config.save_pretrained(tmp)
-    tokenizer.save_pretrained(tmp)
-    try:
-        tmp.rename(folder)  # atomic: a half-written conversion is never used
-    except OSError:  # another process finished first
-        shutil.rmtree(tmp, ignore_errors=True)
-    return folder

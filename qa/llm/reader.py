@@ -12,9 +12,11 @@ answer with no verified claim is an abstention that still reports what the model
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any, Iterator, Sequence
 
 from qa.errors import ModelError
+from qa.llm import structured
 from qa.llm.grounding import support
 from qa.llm.prompt import REFUSAL, answer_messages
 from qa.llm.verify import parse_claims, verify
@@ -26,9 +28,13 @@ from vectorstore.words import content_words, words
 
 
 class LLMReader:
-    def __init__(self, model: Any, settings: Settings):
+    def __init__(self, model: Any, settings: Settings, extractive: Any = None, lock: Any = None):
         self.model = model  # a LangChain BaseChatModel; nothing is loaded until the first question
         self.settings = settings
+        self.lock = lock or threading.RLock()  # held for the extractive reader, never while the model writes
+        # `qa.reader.ExtractiveReader`: picks the sentences shown in the JSON format, and the span
+        # when the model's own short answer does not hold (`qa.llm.structured`).
+        self.extractive = extractive
 
     def read(self, question: str, passages: Sequence[Passage], k: int = 5) -> Answer:
         answer = None
@@ -39,22 +45,56 @@ class LLMReader:
     def stream(self, question: str, passages: Sequence[Passage], k: int = 5) -> Iterator[str | Answer]:
         """Text as the model writes it, then the verified `Answer` (verification needs the whole text)."""
         passages = list(passages)
+        notes: list[str] = []
+        if self.settings.llm_format == "json" and self.extractive is not None and passages:
+            with self.lock:
+                shown = structured.shown_sentences(question, passages, self.extractive)
+            if not shown:
+                yield Answer(question, NO_ANSWER, "", True, 0.0, [])
+                return
+            try:
+                output = yield from self._generate(structured.messages(question, shown),
+                                                   response_format=structured.response_format(len(shown)))
+            except ModelError as err:  # a server that rejects JSON-schema output
+                output, notes = "", [f"The JSON format failed ({err}); answered in free text."]
+            if output:
+                with self.lock:
+                    extractive = self.extractive.read(question, passages, k)
+                answer = structured.build_structured_answer(question, output, shown, passages, k, extractive,
+                                                            self.settings.min_confidence)
+                if answer is None:  # it accepted the schema but wrote something else: a model too small to follow it
+                    extractive.generated = output
+                    extractive.notes.insert(0, f"The model did not write the JSON asked for ({output[:80]!r}); the "
+                                               f"answer shown is the extractive reader's.")
+                    extractive.signals = {**extractive.signals, "claims": 1.0, "claims_unverified": 1.0}
+                    answer = extractive
+                yield answer
+                return
         given = passages[: self.settings.llm_passages]
         if not given:
             yield Answer(question, NO_ANSWER, "", True, 0.0, [])
             return
         messages = answer_messages(question, [focus(p.text, question, self.settings.llm_passage_chars) for p in given])
+        output = yield from self._generate(messages)
+        answer = build_answer(question, output, given, passages, k, self.settings.min_confidence)
+        answer.notes = notes + answer.notes
+        yield answer
+
+    def _generate(self, messages, **kwargs) -> Iterator[str]:
+        """Yields the model's tokens; returns the whole text."""
         output = ""
         try:
-            for chunk in self.model.stream(messages):
+            for chunk in self.model.stream(messages, **kwargs):
                 token = chunk.content if isinstance(chunk.content, str) else "".join(
                     part.get("text", "") for part in chunk.content if isinstance(part, dict))
                 if token:
                     output += token
                     yield token
+        except ModelError:
+            raise
         except Exception as err:  # connection refused, timeout, a model that crashed
             raise ModelError(f"The chat model ({self.settings.llm}) failed: {type(err).__name__}: {err}") from err
-        yield build_answer(question, output, given, passages, k, self.settings.min_confidence)
+        return output
 
 
 def build_answer(question: str, output: str, given: list[Passage], passages: list[Passage], k: int,

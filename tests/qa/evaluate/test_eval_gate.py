@@ -48,7 +48,8 @@ def test_the_llm_reader_under_attack_answers_nothing_on_the_test_split(corpus_st
     the passages it is shown: every claim is refused, so no answer is given."""
     gold = load_gold(ROOT / "data/gold/test.jsonl")
     factoids = [g for g in gold if g.answer_kind == "factoid"][:40]
-    engine = Engine(Settings.from_env({}, store=str(corpus_store), reader="llm"), chat_model=AttackChatModel())
+    engine = Engine(Settings.from_env({}, store=str(corpus_store), reader="llm", llm_format="text"),
+                    chat_model=AttackChatModel())
     m = evaluate(engine, factoids, k=5)
     assert m["verifier"]["claims"] >= 200 and m["verifier"]["share_caught"] == 1.0, m["verifier"]
     assert m["coverage"] == 0.0 and m["quotes_verbatim"] == 1.0

@@ -63,7 +63,7 @@ def corpus(fake_engine):
 
 
 def run_with(corpus, reader=None, chat_model=None, reader_kind="extractive"):
-    engine = Engine(corpus.settings.replace(reader=reader_kind), store=corpus.store, embedder=corpus.embedder,
+    engine = Engine(corpus.settings.replace(reader=reader_kind, llm_format="text"), store=corpus.store, embedder=corpus.embedder,
                     reader=reader, chat_model=chat_model)
     return evaluate(engine, GOLD, k=5)
 

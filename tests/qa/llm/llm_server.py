@@ -1,5 +1,5 @@
 """A real model server on loopback for the tests: OpenAI's /v1/chat/completions and Ollama's
-/api/chat, both streaming, backed by the local GGUF model. It stands in for llama.cpp's
+/api/chat, both streaming and both with JSON-schema output, backed by the local GGUF model. It stands in for llama.cpp's
 server, vLLM or Ollama (none installs without a compiler or a binary download here), so
 the ``openai:`` and ``ollama:`` adapters are tested over real HTTP with a real model.
 
@@ -48,6 +48,11 @@ def make_handler(model: LocalChatModel):
             messages = [ROLES.get(m["role"], HumanMessage)(content=_text(m["content"])) for m in body.get("messages", [])]
             limit = body.get("max_tokens") or body.get("max_completion_tokens") or body.get("options", {}).get("num_predict")
             kwargs = {"max_tokens": int(limit)} if limit else {}
+            # JSON-schema output, as llama.cpp's server, vLLM (response_format) and Ollama (format) offer it
+            if isinstance(body.get("response_format"), dict) and body["response_format"].get("type") == "json_schema":
+                kwargs["response_format"] = body["response_format"]
+            elif isinstance(body.get("format"), dict):
+                kwargs["response_format"] = {"type": "json_schema", "json_schema": {"name": "answer", "schema": body["format"]}}
             if self.path.startswith("/v1/chat/completions"):
                 return self._openai(body, messages, kwargs)
             if self.path.startswith("/api/chat"):

@@ -88,7 +88,7 @@ def engine_with(fake_engine, tmp_path):
     fake_engine.ingester().run([root])
 
     def make(model) -> Engine:
-        settings = fake_engine.settings.replace(reader="llm")
+        settings = fake_engine.settings.replace(reader="llm", llm_format="text")
         return Engine(settings, store=fake_engine.store, embedder=fake_engine.embedder, chat_model=model)
     return make
 

@@ -1,0 +1,173 @@
+"""Structured answers: the model picks numbered sentences and writes a short answer in JSON.
+
+The sentences shown are the extractive reader's best few (its learned sentence model ranks every
+sentence of the retrieved paragraphs), numbered in that order. The schema (`schema`) lets the
+model write only the numbers of shown sentences and a short answer; an empty choice is a refusal.
+
+The model's short answer stands when it is made of the words of a shown sentence (the verifier's
+rules: every number, name and negation of it in that sentence, `qa.llm.grounding`; and every
+content word too) and agrees with the extractive reader's span (one contains the other, as
+"About 11,000" and "11,000"). Its quote is that sentence, so it is verbatim by construction, and
+its confidence is the extractive reader's calibrated probability. Otherwise the answer is the
+extractive reader's, and a note says what the model wrote and why it was not used: a small local
+model phrases and confirms; it never puts words into `Answer.text` that the transcript lacks.
+
+>>> schema(3)["properties"]["sentences"]["items"]
+{'type': 'integer', 'enum': [1, 2, 3]}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from qa.llm.grounding import grounding_problem, support
+from qa.retrieve import Passage
+from qa.types import NO_ANSWER, Answer, Citation
+
+SHOWN = 6       # sentences shown to the model
+CHOSEN_MAX = 2  # sentences it may cite
+ANSWER_CHARS = 80
+
+SYSTEM = ("You answer questions from numbered sentences of transcripts. Reply in JSON only: \"sentences\" "
+          "lists the numbers of the sentences that contain the answer, \"answer\" is the shortest phrase that "
+          "answers, copied from those sentences. If no sentence answers the question, reply with an empty "
+          "\"sentences\" list and an empty \"answer\".")
+EXAMPLE = ('[1] The minister said trade grew by 12% last year.\n[2] Talks will resume in March.\n\n'
+           'Question: By how much did trade grow last year?',
+           '{"sentences": [1], "answer": "12%"}')
+
+
+def schema(n: int) -> dict:
+    """The JSON the model must write: sentence numbers from 1..n, then a short answer."""
+    return {"type": "object",
+            "properties": {"sentences": {"type": "array", "items": {"type": "integer", "enum": list(range(1, n + 1))},
+                                         "maxItems": CHOSEN_MAX},
+                           "answer": {"type": "string", "maxLength": ANSWER_CHARS}},
+            "required": ["sentences", "answer"]}
+
+
+def response_format(n: int) -> dict:
+    """OpenAI's and llama.cpp's ``response_format`` for `schema`."""
+    return {"type": "json_schema", "json_schema": {"name": "answer", "strict": True, "schema": schema(n)}}
+
+
+@dataclass
+class Shown:
+    """A sentence shown to the model: where it is in its paragraph."""
+    passage: Passage
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.passage.text[self.start:self.end]
+
+
+def messages(question: str, shown: list[Shown]) -> list[tuple[str, str]]:
+    numbered = "\n".join(f"[{n}] {s.text}" for n, s in enumerate(shown, start=1))
+    return [("system", SYSTEM), ("human", EXAMPLE[0]), ("ai", EXAMPLE[1]),
+            ("human", f"{numbered}\n\nQuestion: {question}")]
+
+
+@dataclass
+class Choice:
+    ids: list[int]
+    answer: str
+
+
+def parse(output: str, n: int) -> Choice | None:
+    """The model's JSON; None when it is not the schema's (a server that ignored the schema)."""
+    m = re.search(r"\{.*\}", output, flags=re.S)
+    try:
+        data = json.loads(m.group(0) if m else output)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("sentences"), list) or not isinstance(data.get("answer", ""), str):
+        return None
+    ids = [i for i in dict.fromkeys(data["sentences"]) if isinstance(i, int) and 1 <= i <= n][:CHOSEN_MAX]
+    return Choice(ids, " ".join(str(data.get("answer", "")).split()))
+
+
+def checked(answer: str, sentence: str) -> str:
+    """Why the model's short answer may not stand for ``sentence`` ("" if it may)."""
+    if not answer:
+        return "it gave no answer"
+    problem = grounding_problem(answer, sentence, sentence, sentence)
+    if problem and not problem.startswith("its quote is negated"):  # a short answer need not repeat the clause's "not"
+        return problem
+    if support(answer, sentence) < 1.0:
+        return "it has words that are not in the sentences shown"
+    return ""
+
+
+def agrees(a: str, b: str) -> bool:
+    """One answer's words are a run of the other's, case and punctuation aside.
+
+    >>> agrees("About 11,000", "11,000"), agrees("1", "415 million")
+    (True, False)
+    """
+    from qa.evaluate.metrics import normalize_answer
+
+    x, y = normalize_answer(a).split(), normalize_answer(b).split()
+    if not x or not y:
+        return False
+    short, long = sorted((x, y), key=len)
+    return any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
+
+
+def build_structured_answer(question: str, output: str, shown: list[Shown], passages: list[Passage], k: int,
+                            extractive: Answer, min_confidence: float) -> Answer | None:
+    """The `Answer` for the model's JSON ``output``, given the extractive reader's answer to the
+    same question; None when the output is not the schema's."""
+    choice = parse(output, len(shown))
+    if choice is None:
+        return None
+    offered = extractive.withheld if extractive.abstained else extractive.text
+    signals = {"claims": 1.0, "claims_unverified": 0.0}
+    if not choice.ids and not choice.answer:
+        return Answer(question, NO_ANSWER, "", True, extractive.confidence, _context(passages, [], k), generated=output,
+                      notes=["The model found no sentence that answers the question."], withheld=offered, signals=signals)
+    chosen = [shown[i - 1] for i in choice.ids]
+    order = chosen + [s for s in shown if s not in chosen]
+    home = next((s for s in order if not checked(choice.answer, s.text)), None)
+    if home is not None and agrees(choice.answer, offered):
+        notes = [] if home in chosen or not chosen else [
+            f"The model cited sentence {choice.ids[0]}; its answer is in sentence {shown.index(home) + 1}."]
+        context = _context(passages, [_citation(home, passages)], k)
+        if extractive.confidence < min_confidence:
+            notes.insert(0, f"The answer {choice.answer!r} was withheld: its confidence {extractive.confidence:.2f} "
+                            f"is below {min_confidence:.2f}.")
+            return Answer(question, NO_ANSWER, "", True, extractive.confidence, context, generated=output,
+                          notes=notes, withheld=choice.answer, signals=signals)
+        return Answer(question, choice.answer, home.text, False, extractive.confidence, context, generated=output,
+                      notes=notes, signals=signals)
+    why = checked(choice.answer, " ".join(s.text for s in chosen) or shown[0].text) if home is None else (
+        f"the extractive reader read {offered!r}" if offered else "the extractive reader found no answer")
+    signals["claims_unverified"] = 1.0
+    extractive.generated = output
+    extractive.notes = [f"The model answered {choice.answer!r}, but {why}; the answer shown is the extractive "
+                        f"reader's."] + extractive.notes
+    extractive.signals = {**extractive.signals, **signals}
+    return extractive
+
+
+def shown_sentences(question: str, passages: list[Passage], extractive, n: int = SHOWN) -> list[Shown]:
+    """The extractive reader's ``n`` best sentences of ``passages``, best first."""
+    from qa.reader.question import analyze
+
+    ranked = extractive.rank_sentences(analyze(question, extractive.idf), passages[: extractive.settings.read_passages])
+    return [Shown(s.passage, s.start, s.end) for s in ranked[:n]]
+
+
+def _citation(s: Shown, passages: list[Passage]) -> Citation:
+    from qa.llm.reader import _citation as citation
+
+    return citation(s.passage, passages, s.start, s.end)
+
+
+def _context(passages: list[Passage], cited: list[Citation], k: int) -> list[Citation]:
+    from qa.llm.reader import _context as context
+
+    return context(passages, cited, k)
