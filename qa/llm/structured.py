@@ -7,7 +7,8 @@ model write only the numbers of shown sentences and a short answer; an empty cho
 The model's short answer stands when it is made of the words of a shown sentence (the verifier's
 rules: every number, name and negation of it in that sentence, `qa.llm.grounding`; and every
 content word too) and agrees with the extractive reader's span (one contains the other, as
-"About 11,000" and "11,000"). Its quote is that sentence, so it is verbatim by construction, and
+"About 11,000" and "11,000"; the shorter of the two is shown, as the schema asks for the shortest
+phrase). Its quote is that sentence, so it is verbatim by construction, and
 its confidence is the extractive reader's calibrated probability. Otherwise the answer is the
 extractive reader's, and a note says what the model wrote and why it was not used: a small local
 model phrases and confirms; it never puts words into `Answer.text` that the transcript lacks.
@@ -132,6 +133,12 @@ def build_structured_answer(question: str, output: str, shown: list[Shown], pass
     chosen = [shown[i - 1] for i in choice.ids]
     order = chosen + [s for s in shown if s not in chosen]
     home = next((s for s in order if not checked(choice.answer, s.text)), None)
+    if home is not None and agrees(choice.answer, offered) and len(choice.answer.split()) > len(offered.split()):
+        # The same answer with words around it: the schema asks for the shortest phrase.
+        extractive.generated = output
+        extractive.notes = [f"The model answered {choice.answer!r}; the shorter span of the same answer is shown."] + extractive.notes
+        extractive.signals = {**extractive.signals, **signals}
+        return extractive
     if home is not None and agrees(choice.answer, offered):
         notes = [] if home in chosen or not chosen else [
             f"The model cited sentence {choice.ids[0]}; its answer is in sentence {shown.index(home) + 1}."]

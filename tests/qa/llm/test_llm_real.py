@@ -149,3 +149,32 @@ def test_an_unreachable_endpoint_is_a_clear_error(corpus_store):
                                       llm_timeout=5))
     with pytest.raises(ModelError, match="failed"):
         engine.answer(UNANSWERABLE)
+
+
+def test_closing_the_stream_stops_generation(monkeypatch):
+    """A closed chat tab closes the answer's generator: llama.cpp stops at the next token instead
+    of writing on to the token limit."""
+    import threading
+
+    from qa.llm import local
+    from qa.llm.models import local_gguf_path
+
+    real = local.server_for(str(local_gguf_path()))
+    seen, finished = [], threading.Event()
+
+    class Counting:
+        def handle_chat_completions(self, request, callback):
+            try:
+                real.handle_chat_completions(request, lambda chunk: seen.append(chunk) or callback(chunk))
+            finally:
+                finished.set()
+
+    monkeypatch.setattr(local, "server_for", lambda path: Counting())
+    model = local.LocalChatModel(path=str(local_gguf_path()), max_tokens=200)
+    stream = model.stream("Write a very long story about a lighthouse keeper and the sea.")
+    for i, _ in enumerate(stream):
+        if i == 2:
+            break
+    stream.close()
+    assert finished.wait(timeout=120), "generation did not stop"
+    assert len(seen) < 20, f"{len(seen)} chunks were generated after the consumer left"

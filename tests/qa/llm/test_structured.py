@@ -44,6 +44,13 @@ def test_an_agreeing_answer_is_the_models_and_quotes_its_sentence():
     assert a.sentence == c.quote and a.signals["claims_unverified"] == 0.0 and a.generated
 
 
+def test_of_two_agreeing_answers_the_shorter_is_shown():
+    a = build({"sentences": [1], "answer": "About 11,000 Azerbaijani students"})
+    assert a.text == "About 11,000" and "shorter span" in a.notes[0]
+    b = build({"sentences": [1], "answer": "11,000"})
+    assert b.text == "11,000" and b.citations[0].quote == STUDENTS[:FIRST]
+
+
 def test_a_grounded_but_disagreeing_answer_gives_way_to_the_extractive_span():
     a = build({"sentences": [1], "answer": "1,000"})  # in the sentence, but not what was asked
     assert a.text == "About 11,000" and "The model answered '1,000'" in a.notes[0] and "extractive" in a.notes[0]
