@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+from vectorstore.words import QUESTION_WORDS, STOPWORDS, WORD as _WORD
+
 _DIGITS = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:(?:st|nd|rd|th|s)\b)?"
                      r"(?:\s*-?\s*(thousand|million|billion|trillion)\b|(bn|mln|m)\b)?", re.I)
 _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -36,15 +37,11 @@ _NUMBER_WORDS = re.compile(rf"\b(?:an?\s+(?=hundred|thousand|million|billion|tri
                            rf"(?:[\s-]+(?:and[\s-]+)?(?:{_NUMBER_WORD}))*\b", re.I)
 NEGATIONS = frozenset({"not", "no", "never", "neither", "nor", "none", "nobody", "nothing", "nowhere", "cannot",
                        "without", "nor"})
-# Capitalised words that are not names: sentence openers, pronouns, titles, months are names enough.
-_COMMON = frozenset({
-    "the", "a", "an", "in", "on", "at", "of", "for", "to", "by", "with", "from", "about", "according", "this", "that",
-    "these", "those", "it", "its", "he", "she", "they", "we", "i", "you", "his", "her", "their", "our", "there", "here",
-    "and", "but", "or", "as", "after", "before", "during", "since", "until", "while", "when", "where", "what", "who",
-    "which", "how", "why", "yes", "over", "more", "less", "some", "all", "every", "each", "many", "most", "both",
-    "also", "however", "so", "then", "thus", "around", "nearly", "almost", "approximately", "roughly", "only",
-    "mr", "mrs", "ms", "dr", "if", "is", "was", "are", "were", "be", "has", "have", "had", "do", "does", "did",
-    "such", "one", "two", "three", "up", "under", "above", "between", "among", "into", "per", "yet",
+# Capitalised words that are not names: the stop words, plus sentence openers and titles
+# (months and weekdays are names enough).
+_COMMON = STOPWORDS | QUESTION_WORDS | frozenset({
+    "as", "since", "until", "while", "yes", "less", "every", "many", "however", "thus", "around", "nearly", "almost",
+    "approximately", "roughly", "mr", "mrs", "ms", "dr", "among", "per", "yet",
 })
 _CLAUSE_END = re.compile(r"[.;:!?,()\[\]—–]|\s-\s")
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
