@@ -19,9 +19,7 @@ class Citation:
     quoted sentence for a statements answer. It is 0.0 where no embedding was compared: a
     paragraph only the BM25 or speaker search found, and the rows of a list answer. It is never
     a BM25 or fused (reciprocal-rank) score; the retrieval order is ``rank``. Build citations
-    with `Citation.from_passage`, which keeps to this. (The extractive reader, whose code is
-    hashed into its models' manifests, still builds its own and gives the fused score to a
-    paragraph that has no cosine; it should move to ``from_passage`` at its next retraining.)
+    with `Citation.from_passage`, which keeps to this; every reader does.
     """
 
     source: str

@@ -29,12 +29,12 @@ from qa.reader.question import Question, analyze
 from qa.retrieve import Passage
 from qa.settings import Settings
 from qa.types import NO_ANSWER, Answer, Citation
+from vectorstore.loaders.base import strip_speaker_label
 from vectorstore.sentences import sentence_spans
 
 EMBEDDED = 8   # sentences re-scored with the embedder (one batch); each costs a few ms on 2 cores
 PARSED = 4     # best sentences parsed for candidate spans
 _TYPED = {"percent", "money", "date", "count"}  # types whose spans patterns and NER find reliably
-_SPEAKER_LABEL = re.compile(r"^(?:[A-Z][A-Z.'’\- ]{1,60}[A-Z.]:|Q)\s+")
 
 
 class ExtractiveReader:
@@ -170,13 +170,7 @@ class ExtractiveReader:
         for p in order[:k]:
             s = best if best is not None and p is best.passage else best_by_passage.get(p.id)
             start, end = (s.start, s.end) if s else (0, 0)
-            m = p.meta
-            out.append(Citation(
-                source=m.get("source", ""), title=m.get("title", ""), date=m.get("date", ""),
-                speaker=m.get("speaker", ""), paragraph=int(m.get("paragraph", 0)), text=p.text,
-                quote=p.text[start:end], start=start, end=end, score=round(float(p.dense or p.score), 4), id=p.id,
-                rank=rank_of[p.id],
-            ))
+            out.append(Citation.from_passage(p, start, end, rank=rank_of[p.id]))
         return out
 
 
@@ -193,8 +187,7 @@ def _quote_spans(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _strip_label(text: str) -> str:
-    return _SPEAKER_LABEL.sub("", text, count=1)
+_strip_label = strip_speaker_label  # the one speaker-label pattern, the one ingest reads speakers with
 
 
 __all__ = ["ExtractiveReader"]
