@@ -20,6 +20,11 @@ import re
 # A number ("11,000", "11.000", "3.5") or a run of letters with at most one inner apostrophe.
 WORD = re.compile(r"\d+(?:[.,]\d{3})+(?!\d)|\d+(?:\.\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _THOUSANDS = re.compile(r"[.,](?=\d{3}(?!\d))")
+# The learned reader's two variants, kept exactly as its models were trained with them (changing
+# one changes features: retrain): hyphenated words stay whole ("Nagorno-Karabakh") in its
+# sentence and span features, and a question's terms keep a percentage whole ("14%").
+HYPHENATED_WORD = re.compile(r"[^\W\d_]+(?:[-’'][^\W\d_]+)*|\d+(?:[.,]\d{3})*(?:\.\d+)?")
+QUESTION_TERM = re.compile(r"\d+(?:[.,]\d{3})+|\d+(?:\.\d+)?%?|[^\W\d_]+(?:[-’'][^\W\d_]+)*")
 
 # Function words, dropped from BM25's index and from every comparison of content words. Changing
 # this list changes retrieval (and with it the reader's features): retrain after any change.

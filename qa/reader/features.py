@@ -16,11 +16,12 @@ from qa.reader.candidates import LABELS, ORIGINS, Span
 from qa.reader.question import Question, Term, plain_words
 from qa.retrieve import Passage
 from vectorstore.lexical import STOPWORDS, tokenize
+from vectorstore.words import HYPHENATED_WORD
 
 NAN = float("nan")
 QTYPES = tuple(dict.fromkeys([kind.name for _, kind in _RULES] + ["entity", SENTENCE.name]))
 _PREPS = ("in", "on", "at", "by", "since", "from", "to", "of", "for", "until", "about", "than", "with", "over")
-_WORDS = re.compile(r"[^\W\d_]+(?:[-’'][^\W\d_]+)*|\d+(?:[.,]\d{3})*(?:\.\d+)?")
+_WORDS = HYPHENATED_WORD
 _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|without|n't)\b", re.I)
 
 

@@ -13,12 +13,13 @@ from typing import Callable
 
 from qa.qtype import AnswerType, expected_type
 from vectorstore.lexical import STOPWORDS, tokenize
+from vectorstore.words import QUESTION_TERM
 
 # Question words that carry no content.
 QWORDS = frozenset({"how", "many", "much", "what", "which", "who", "whom", "whose", "when", "where", "why", "did",
                     "does", "do", "according", "tell", "name", "kind", "type", "number", "amount", "percentage",
                     "year", "date", "time"})
-_WORD = re.compile(r"\d+(?:[.,]\d{3})+|\d+(?:\.\d+)?%?|[^\W\d_]+(?:[-’'][^\W\d_]+)*")
+_WORD = QUESTION_TERM
 _HEAD = re.compile(r"\b(?:which|what)\s+(?:(?:two|three|other|new|\w+ian|\w+ese)\s+)?([a-z]+?)(?:s|es)?\b"
                    r"(?!\s+(?:is|was|are|were|did|does|do|has|have)\b\s+(?:the|a)\b)")
 _NOT_HEADS = {"is", "was", "are", "were", "did", "does", "do", "has", "have", "the", "a", "kind", "type", "percentage",
