@@ -17,6 +17,7 @@ from qa.analyst.speakers import SpeakerCatalog, packaged_aliases
 from qa.errors import ConfigError
 from qa.followup import contextualize
 from qa.settings import Settings
+from vectorstore.exact import ExactIndex
 from vectorstore.lexical import FACETS, LexicalIndex
 from vectorstore.paragraphs import date_bounds
 from vectorstore.store import Store
@@ -110,6 +111,7 @@ class Retriever:
         self.settings = settings
         self._lexical: LexicalIndex | None = None
         self._lexical_generation = ""
+        self._exact: tuple[str, ExactIndex | None] = ("", None)  # (generation, index)
         self._checked = float("-inf")
 
     # --- indexes --------------------------------------------------------------
@@ -138,6 +140,27 @@ class Retriever:
                     pass  # a read-only store still answers; the index is just not cached
         self._lexical, self._lexical_generation = index, gen
         self.__dict__.pop("catalog", None)
+        return index
+
+    def exact(self) -> ExactIndex | None:
+        """The store's vectors for exact dense search, or None for a store larger than
+        ``exact_search_max`` (searched by Chroma's HNSW). Follows the lexical index's generation."""
+        self.lexical()
+        gen = self._lexical_generation
+        if self._exact[0] == gen:
+            return self._exact[1]
+        index = None
+        if self.store.count() <= self.settings.exact_search_max:
+            folder = self.store.path / "exact" if self.store.path and not self.store.url else None
+            index = ExactIndex.load(folder, gen) if folder else None
+            if index is None:
+                index = ExactIndex.build(self.store)
+                if folder:
+                    try:
+                        index.save(folder, gen)
+                    except OSError:
+                        pass  # a read-only store still answers; the vectors are just not cached
+        self._exact = (gen, index)
         return index
 
     def refresh(self) -> None:
@@ -180,7 +203,12 @@ class Retriever:
 
         if vector is not None:
             t = time.perf_counter()
-            hits = self.store.search_ids(vector, depth, filters.where())
+            exact = self.exact()
+            if exact is not None:
+                allowed = (lambda pid: filters.allows(index.facet(pid))) if filters.where() else None
+                hits = exact.search(vector, depth, allowed)
+            else:
+                hits = self.store.search_ids(vector, depth, filters.where())
             ranked.append([pid for pid, _ in hits])
             for pid, sim in hits:
                 key = index.facet(pid).get("para_id", pid)

@@ -41,6 +41,8 @@ class Settings:
     candidates: int = _setting(40, "QA_CANDIDATES", "candidates fetched from each index before fusion")
     rrf_k: int = _setting(60, "QA_RRF_K", "reciprocal-rank-fusion constant")
     boosts: bool = _setting(True, "QA_BOOSTS", "boost paragraphs whose speaker or date the question names")
+    exact_search_max: int = _setting(100_000, "QA_EXACT_SEARCH_MAX", "stores with up to this many records are searched "
+                                     "exactly in memory (same ranking in every process); larger ones by Chroma's HNSW")
 
     # Reader and abstention (chosen on data/gold/dev.jsonl, see README "Abstention")
     reader: str = _setting("extractive", "QA_READER", "answer reader: extracted span, or LLM with verified quotes", ("extractive", "llm"))

@@ -184,6 +184,14 @@ class Store:
                 out.setdefault(m["para_id"], m.get("paragraph_text", ""))
         return out
 
+    def vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every record's id and stored vector, in the store's order."""
+        ids, rows = [], []
+        for page in self._pages(None, ["embeddings"]):
+            ids.extend(page["ids"])
+            rows.extend(page["embeddings"])
+        return ids, np.asarray(rows, dtype=np.float32).reshape(len(ids), -1)
+
     def search_ids(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[str, float]]:
         """(id, cosine similarity) of the nearest records; no documents or metadata, so it is fast."""
         res = self._collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n,
