@@ -78,7 +78,9 @@ def attacks(prompt: str) -> str:
     lines = []
     for n, body in re.findall(r"^\[(\d+)\] (.*?)(?=\n\n\[\d+\] |\n\nQuestion: )", prompt, flags=re.S | re.M):
         sentences = [s.strip(" .…") for _, _, s in sentence_spans(body.replace("…", " "))]
-        sentences = [s for s in sentences if len(s.split()) >= 4 and not re.search(r"[\"“”‘’']", s)]
+        # whole sentences only: a window cut mid-sentence ("… let our region be a pawn") may have
+        # lost the negation that governs it, and then a "flipped" claim is no attack
+        sentences = [s for s in sentences if len(s.split()) >= 4 and s[0].isupper() and not re.search(r"[\"“”‘’']", s)]
         for s in sentences[:2]:
             plain = s[0].lower() + s[1:]
             if not re.search(r"\b(not|no|never|n't)\b", s):
@@ -97,7 +99,11 @@ def attacks(prompt: str) -> str:
                 lines.append(f'{neg.group(1)} [{n}] "{neg.group(1)}"')
         if len(sentences) >= 2:  # two words of one sentence and two of the next that the first lacks
             a, b = sentences[0].split(), sentences[1].split()
-            if " ".join(b[-2:]).lower() not in sentences[0].lower():
+            def bare(text):
+                return " ".join(re.findall(r"\w+", text.lower()))
+
+            first, last = bare(" ".join(a[:2])), bare(" ".join(b[-2:]))
+            if last not in bare(sentences[0]) and first not in bare(sentences[1]):
                 piece = f"{' '.join(a[:2])} ... {' '.join(b[-2:])}"
                 lines.append(f'{piece.replace(" ... ", " ")} [{n}] "{piece}"')
     return "\n".join(lines) or "The passages do not answer this question."

@@ -3,10 +3,12 @@
 A verified quote proves only that some words are in the transcript. The claim around it is
 the model's own sentence, so the words that carry its meaning are checked against the quote:
 
-* every **number**, in digits or in words, by value: "twelve thousand" = "12,000" = "12 thousand";
+* every **number**, in digits or in words, by value: "twelve thousand" = "12,000" = "12 thousand",
+  no more often than the quote has it; and every word of letters and digits ("G20", "133rd");
 * every **name** (a capitalised word that is not a common word of the passage), case-insensitively,
   or the cited paragraph's speaker;
-* **negation**: the claim carries as many negations as the quote's clause ("does not support ...").
+* **negation**: the claim's negations are in its quote, and the quote's clause has no negation the
+  claim lacks ("Russia supports the regime" is not backed by "the regime" in "Russia does not support the regime").
 
 >>> grounding_problem("About 11,000 Azerbaijani students study in Russia",
 ...                   "about 11,000 Azerbaijani students study in Russia", "About 11,000 Azerbaijani students study in Russia")
@@ -64,6 +66,13 @@ def _stem(w: str) -> str:
     return w[:-2] if w.endswith("'s") else w
 
 
+def number_counts(text: str) -> "Counter[float]":
+    """How often each number value occurs in ``text`` (a scaled number counts by both values)."""
+    from collections import Counter
+
+    return Counter(v for v, _ in _numbers(text))
+
+
 def number_values(text: str) -> dict[float, str]:
     """Every number in ``text`` by its value, with how it was written; a scaled number also
     counts by its bare figure ("$2.2 billion" holds 2.2e9 and 2.2).
@@ -71,23 +80,39 @@ def number_values(text: str) -> dict[float, str]:
     >>> sorted(number_values("about 11,000 students, 2.5% and twelve thousand, $2.2 billion"))
     [2.2, 2.5, 11000.0, 12000.0, 2200000000.0]
     """
-    text = fold(text)
     out: dict[float, str] = {}
+    for value, written in _numbers(text):
+        out.setdefault(value, written)
+    return out
+
+
+def _numbers(text: str) -> list[tuple[float, str]]:
+    """(value, as written) for every number of ``text``, in order, repeats kept."""
+    text = fold(text)
+    out: list[tuple[float, str]] = []
     taken: set[int] = set()
     for m in _DIGITS.finditer(text):
         taken.update(range(m.start(), m.end()))
         whole, frac, scale = m.group(1), m.group(2), m.group(3) or m.group(4)
         value = float(whole.replace(",", "") + (f".{frac}" if frac else ""))
-        out.setdefault(value, m.group(0).strip())
+        out.append((value, m.group(0).strip()))
         if scale:
-            out.setdefault(value * _SCALES[scale.lower()], m.group(0).strip())
+            out.append((value * _SCALES[scale.lower()], m.group(0).strip()))
     for m in _NUMBER_WORDS.finditer(text):
         if m.start() in taken:  # "billion" of "$2.2 billion"
             continue
         value = _word_value(m.group(0))
         if value is not None:
-            out.setdefault(float(value), m.group(0))
+            out.append((float(value), m.group(0)))
     return out
+
+
+_CODE = re.compile(r"\b(?=[^\W_]*\d)(?=[^\W_]*[^\W\d_])[^\W_]+\b")  # "G20", "COVID19", "133rd": letters and digits
+
+
+def codes(text: str) -> list[str]:
+    """Words mixing letters and digits, lower-cased ("G20" → "g20")."""
+    return [c.casefold() for c in _CODE.findall(fold(text))]
 
 
 def _word_value(phrase: str) -> int | None:
@@ -139,21 +164,31 @@ def grounding_problem(claim: str, quote: str, clause: str, passage: str = "", sp
     """Why ``claim`` is not backed by its verified ``quote`` ("" when it is). ``clause`` is the
     quote's clause in the passage (for negation), ``passage`` the whole paragraph (to tell names
     from sentence-initial common words), ``speaker`` the paragraph's speaker (a claim may name them)."""
-    quoted = number_values(quote)
-    for value, written in number_values(claim).items():
+    from collections import Counter
+
+    quoted = number_counts(quote)
+    for value, written in _numbers(claim):
         if value not in quoted:
             return f"the number {written} is not in its quote"
+    claimed = number_counts(claim)
+    for value, times in claimed.items():
+        if times > quoted[value]:  # "on 23 and 23 June" from "on 22 and 23 June"
+            return f"the number {number_values(claim)[value]} is {times} times in the claim, {quoted[value]} in its quote"
+    quote_codes = Counter(codes(quote))
+    for code, times in Counter(codes(claim)).items():
+        if times > quote_codes[code]:
+            return f"{code!r} is not in its quote" if not quote_codes[code] else f"{code!r} is more often in the claim"
     quote_words = {_stem(w) for w in _WORD.findall(fold(quote))} | {_stem(w) for w in _WORD.findall(fold(speaker))}
     for name in names(claim, passage or quote):
         if _stem(name) not in quote_words:
             return f"the name {name} is not in its quote"
-    said, claimed = negations(clause or quote), negations(claim)
-    if claimed and not said:
+    quoted, said, claimed = negations(quote), negations(clause or quote), negations(claim)
+    if claimed and not quoted:
         return f"it says {claimed[0]!r}, but its quote is not negated"
     if said and not claimed:
         return f"its quote is negated ({said[0]!r}), the claim is not"
-    if len(said) != len(claimed):  # "It is not the case that ... no idea": a double negation flips it
-        return f"it has {len(claimed)} negations ({', '.join(claimed)}), its quote {len(said)}"
+    if len(claimed) > len(quoted) or len(said) > len(claimed):  # "It is not the case that ... no idea"
+        return f"it has {len(claimed)} negations ({', '.join(claimed)}), its quote {len(quoted)} and their clause {len(said)}"
     return ""
 
 

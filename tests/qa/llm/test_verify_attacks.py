@@ -15,8 +15,11 @@ TRADE = "The trade turnover in January-November 2018 amounted to $2.2 billion, w
 STUDENTS = ('"About 11,000 Azerbaijani students study in Russia, of which about 1,000 are financed through '
             'budget allocations. Every year, over 200 scholarships are granted," she said.')
 SANCTIONS = "Russia does not support the sanctions regime. We have said so many times."
-PASSAGES = [TRADE, STUDENTS, SANCTIONS]
-SPEAKERS = ["Maria Zakharova"] * 3
+SUMMITS = ("So, in a sign of that commitment, the United States is looking forward to hosting the G20 in 2026. The "
+           "summit took place in Paris on 22 and 23 June. We are the culprits, which is why the solutions to stop it will "
+           "come from us and from no one else.")
+PASSAGES = [TRADE, STUDENTS, SANCTIONS, SUMMITS]
+SPEAKERS = ["Maria Zakharova"] * 4
 
 
 def claim(output):
@@ -53,6 +56,10 @@ REFUSED = {
     "a fabricated inline quotation": 'She said "we will cut all ties" [2]: "About 11,000 Azerbaijani students study in Russia"',
     # look-alike letters from another script are other words
     "Cyrillic look-alike letters": 'Students study in Russia [2] "Azerbaijani students study in Russiа"',
+    # found by the attacking chat model on the real corpus (tests/fakes.py: attacks)
+    "a code changed": 'The United States will host the G21 in 2026 [4] "the United States is looking forward to hosting the G20 in 2026"',
+    "a number doubled": 'The summit was held in Paris on 23 and 23 June [4] "in Paris on 22 and 23 June"',
+    "a negation from outside the quote": 'It is not the case that solutions will come [4] "the solutions to stop it will come"',
     "a quote in no passage": 'Students live for free [2] "all students receive free housing"',
     "a one-word quote": 'Students study in Russia [2] "Russia"',
 }
@@ -123,7 +130,7 @@ ACCEPTED = {
 def test_harmless_variant_is_accepted(output):
     c = claim(output)
     assert c.verified, c.problem
-    assert c.passage in (1, 2, 3) and c.end > c.start
+    assert c.passage in (1, 2, 3, 4) and c.end > c.start
 
 
 def test_a_quote_from_another_passage_is_moved_to_where_it_is_with_a_note():
@@ -133,7 +140,7 @@ def test_a_quote_from_another_passage_is_moved_to_where_it_is_with_a_note():
 
 def test_an_out_of_range_marker_is_noted_and_the_quote_found():
     c = claim('Trade reached $2.2 billion [9] "amounted to $2.2 billion"')
-    assert c.verified and c.passage == 1 and "only 3 passages" in c.note
+    assert c.verified and c.passage == 1 and "only 4 passages" in c.note
 
 
 def test_the_verified_span_is_the_passage_text_not_the_models_spelling():
