@@ -114,14 +114,16 @@ class Engine:
             history = None  # the rewrite already carries the conversation
         t = time.perf_counter()
         f = Filters.of(filters)
-        read = read_question(question, self.retriever.catalog).with_filters(f.speaker, f.since, f.until, f.source)
+        with self.lock:  # the catalog is built with the lexical index on first use
+            read = read_question(question, self.retriever.catalog).with_filters(f.speaker, f.since, f.until, f.source)
         timings["parse"] = (time.perf_counter() - t) * 1000
         if read.kind != FACTOID:
             t = time.perf_counter()
-            if read.kind == LIST:
-                answer = answer_list(self.retriever, self.retriever.catalog, question, read)
-            else:
-                answer = answer_statements(self.retriever, self.embedder, question, read)
+            with self.lock:
+                if read.kind == LIST:
+                    answer = answer_list(self.retriever, self.retriever.catalog, question, read)
+                else:
+                    answer = answer_statements(self.retriever, self.embedder, question, read)
             timings["search"] = (time.perf_counter() - t) * 1000
             yield self._finish(answer, question, read, notes, timings, started)
             return

@@ -119,7 +119,7 @@ class ChatService:
             shutil.copyfile(src, dest)
             accepted.append(dest)
         if accepted:
-            with self.lock:
+            with self.lock, self.engine.lock:  # no answer reads the store while it is written
                 report = self.engine.ingester().run([folder])
             skipped = {Path(s.path).name: s.reason for s in report.files_skipped}
             for dest in accepted:
