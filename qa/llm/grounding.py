@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 from vectorstore.words import QUESTION_WORDS, STOPWORDS, WORD as _WORD
 
@@ -57,19 +58,13 @@ def fold(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
-def words(text: str) -> list[str]:
-    return [w.casefold().replace("'", "") for w in _WORD.findall(fold(text))]
-
-
 def _stem(w: str) -> str:
     w = w.casefold()
     return w[:-2] if w.endswith("'s") else w
 
 
-def number_counts(text: str) -> "Counter[float]":
+def number_counts(text: str) -> Counter[float]:
     """How often each number value occurs in ``text`` (a scaled number counts by both values)."""
-    from collections import Counter
-
     return Counter(v for v, _ in _numbers(text))
 
 
@@ -164,8 +159,6 @@ def grounding_problem(claim: str, quote: str, clause: str, passage: str = "", sp
     """Why ``claim`` is not backed by its verified ``quote`` ("" when it is). ``clause`` is the
     quote's clause in the passage (for negation), ``passage`` the whole paragraph (to tell names
     from sentence-initial common words), ``speaker`` the paragraph's speaker (a claim may name them)."""
-    from collections import Counter
-
     quoted = number_counts(quote)
     for value, written in _numbers(claim):
         if value not in quoted:

@@ -17,6 +17,7 @@ from typing import Any, Iterator, Sequence
 
 from qa.errors import ModelError
 from qa.llm import structured
+from qa.llm.citations import cite, with_context
 from qa.llm.grounding import support
 from qa.llm.prompt import REFUSAL, answer_messages
 from qa.llm.verify import parse_claims, verify
@@ -106,7 +107,7 @@ def build_answer(question: str, output: str, given: list[Passage], passages: lis
     claim's content words its quote carries (a verified claim in its own words scores 0.5). Below
     ``min_confidence`` the verified answer is withheld, as the extractive reader's is."""
     if is_refusal(output):
-        return Answer(question, NO_ANSWER, "", True, 0.0, _context(passages, [], k), generated=output)
+        return Answer(question, NO_ANSWER, "", True, 0.0, with_context(passages, [], k), generated=output)
     claims = verify(parse_claims(output), [p.text for p in given], [str(p.meta.get("speaker", "")) for p in given])
     kept = [c for c in claims if c.verified]
     citations: list[Citation] = []
@@ -116,7 +117,7 @@ def build_answer(question: str, output: str, given: list[Passage], passages: lis
         key = (c.passage, c.start, c.end)
         if key not in numbered:
             p = given[c.passage - 1]
-            citations.append(_citation(p, passages, c.start, c.end))
+            citations.append(cite(p, passages, c.start, c.end))
             numbered[key] = len(citations)
         parts.append(f"{c.text} [{numbered[key]}].")
     notes = [f"Note: {c.text!r}: {c.note}." for c in kept if c.note]
@@ -125,12 +126,12 @@ def build_answer(question: str, output: str, given: list[Passage], passages: lis
         notes.append(f"Dropped {c.text!r}: {c.problem}.")
         cited = [m for m in c.markers if 1 <= m <= len(given)]
         if cited:  # shown with the quote the model claimed, flagged as not verified
-            citations.append(_citation(given[cited[0] - 1], passages, 0, 0, verified=False, claimed=c.quote or c.text))
+            citations.append(cite(given[cited[0] - 1], passages, 0, 0, verified=False, claimed=c.quote or c.text))
     signals = {"claims": float(len(claims)), "claims_unverified": float(len(dropped))}
     if not kept:
         if claims:
             notes.insert(0, f"The model answered {output.strip()!r}, but none of it could be verified in the passages.")
-        return Answer(question, NO_ANSWER, "", True, 0.0, _context(passages, citations, k), generated=output,
+        return Answer(question, NO_ANSWER, "", True, 0.0, with_context(passages, citations, k), generated=output,
                       notes=notes, signals=signals)
     text = " ".join(parts)
     signals["support"] = sum(support(c.text, c.quote or c.text) for c in kept) / len(kept)
@@ -138,9 +139,9 @@ def build_answer(question: str, output: str, given: list[Passage], passages: lis
     if confidence < min_confidence:
         notes.insert(0, f"The verified answer {text!r} was withheld: its confidence {confidence:.2f} is below "
                         f"{min_confidence:.2f}.")
-        return Answer(question, NO_ANSWER, "", True, confidence, _context(passages, citations, k), generated=output,
+        return Answer(question, NO_ANSWER, "", True, confidence, with_context(passages, citations, k), generated=output,
                       notes=notes, signals=signals, withheld=text)
-    return Answer(question, text, citations[0].quote, False, confidence, _context(passages, citations, k),
+    return Answer(question, text, citations[0].quote, False, confidence, with_context(passages, citations, k),
                   generated=output, notes=notes, signals=signals)
 
 
@@ -171,23 +172,3 @@ def focus(text: str, question: str, chars: int) -> str:
         end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
     core = text[start:end].strip()
     return ("… " if start > 0 else "") + core + (" …" if end < len(text) else "")
-
-
-def _citation(p: Passage, passages: list[Passage], start: int, end: int, *, verified: bool = True,
-              claimed: str = "") -> Citation:
-    rank = next((r for r, q in enumerate(passages, start=1) if q.id == p.id), 0)
-    return Citation.from_passage(p, start, end, rank=rank, verified=verified, claimed=claimed)
-
-
-def _context(passages: list[Passage], cited: list[Citation], k: int) -> list[Citation]:
-    """The cited passages first, then the other retrieved ones (no quote, not verified) up to ``k``."""
-    out = list(cited)
-    seen = {c.id for c in cited}
-    for p in passages:
-        if len(out) >= max(k, len(cited)):
-            break
-        if p.id not in seen:
-            out.append(_citation(p, passages, 0, 0, verified=False))
-            seen.add(p.id)
-    return out
-

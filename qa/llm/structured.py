@@ -23,9 +23,10 @@ import json
 import re
 from dataclasses import dataclass
 
+from qa.llm.citations import cite, with_context
 from qa.llm.grounding import grounding_problem, support
 from qa.retrieve import Passage
-from qa.types import NO_ANSWER, Answer, Citation
+from qa.types import NO_ANSWER, Answer
 
 SHOWN = 6       # sentences shown to the model
 CHOSEN_MAX = 2  # sentences it may cite
@@ -128,7 +129,7 @@ def build_structured_answer(question: str, output: str, shown: list[Shown], pass
     offered = extractive.withheld if extractive.abstained else extractive.text
     signals = {"claims": 1.0, "claims_unverified": 0.0}
     if not choice.ids and not choice.answer:
-        return Answer(question, NO_ANSWER, "", True, extractive.confidence, _context(passages, [], k), generated=output,
+        return Answer(question, NO_ANSWER, "", True, extractive.confidence, with_context(passages, [], k), generated=output,
                       notes=["The model found no sentence that answers the question."], withheld=offered, signals=signals)
     chosen = [shown[i - 1] for i in choice.ids]
     order = chosen + [s for s in shown if s not in chosen]
@@ -142,7 +143,7 @@ def build_structured_answer(question: str, output: str, shown: list[Shown], pass
     if home is not None and agrees(choice.answer, offered):
         notes = [] if home in chosen or not chosen else [
             f"The model cited sentence {choice.ids[0]}; its answer is in sentence {shown.index(home) + 1}."]
-        context = _context(passages, [_citation(home, passages)], k)
+        context = with_context(passages, [cite(home.passage, passages, home.start, home.end)], k)
         if extractive.confidence < min_confidence:
             notes.insert(0, f"The answer {choice.answer!r} was withheld: its confidence {extractive.confidence:.2f} "
                             f"is below {min_confidence:.2f}.")
@@ -166,15 +167,3 @@ def shown_sentences(question: str, passages: list[Passage], extractive, n: int =
 
     ranked = extractive.rank_sentences(analyze(question, extractive.idf), passages[: extractive.settings.read_passages])
     return [Shown(s.passage, s.start, s.end) for s in ranked[:n]]
-
-
-def _citation(s: Shown, passages: list[Passage]) -> Citation:
-    from qa.llm.reader import _citation as citation
-
-    return citation(s.passage, passages, s.start, s.end)
-
-
-def _context(passages: list[Passage], cited: list[Citation], k: int) -> list[Citation]:
-    from qa.llm.reader import _context as context
-
-    return context(passages, cited, k)

@@ -45,7 +45,6 @@ _CLAIM_END = re.compile(r'(["”](?:\s*\[\d{1,3}\])*)[.;,]?\s+(?=[^\s\[])')
 _TRAILING_QUOTE = re.compile(r'(?:\]|[.:\-–—])[\s\[\]\d:\-–—]*("[^"\n]+"|“[^”\n]+”|\'[^\'\n]+\s[^\'\n]+\'|‘[^’\n]+’)'
                              r'[\s.;,\[\]\d]*$')
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
-_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*)?\.{3,}(?:\s*\])?\s*")  # ... and [...] (fold turns … into ...)
 _EDGE = " .,;:!?\"'()[]-"
 
@@ -224,16 +223,3 @@ def _normalise(text: str) -> tuple[str, list[int]]:
         out.pop()
         index.pop()
     return "".join(out), index
-
-
-def numbers_in(text: str) -> set[str]:
-    """Numbers as digits only: "11,000" and "11000" are the same number.
-
-    >>> sorted(numbers_in("about 11,000 students, 2.5% and 1,000"))
-    ['1000', '11000', '2.5']
-    """
-    return {_norm_number(n) for n in _NUMBER.findall(text)}
-
-
-def _norm_number(n: str) -> str:
-    return n.replace(",", "").rstrip(".")
