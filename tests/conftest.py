@@ -4,6 +4,7 @@ store (built once per session with the real model) for the `slow` tests."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -45,6 +46,15 @@ def fake_engine(tmp_path, store, embedder):
     """An engine over a tmp store with the fake embedder; ingest with ``engine.ingester()``."""
     settings = Settings.from_env({}, store=str(store.path))
     return Engine(settings, store=store, embedder=embedder)
+
+
+@pytest.fixture
+def fixture_engine(fake_engine, tmp_path):
+    """`fake_engine` with a copy of tests/fixtures/transcripts ingested."""
+    root = tmp_path / "t"
+    shutil.copytree(FIXTURES / "transcripts", root)
+    fake_engine.ingester().run([root])
+    return fake_engine
 
 
 @pytest.fixture(scope="session")

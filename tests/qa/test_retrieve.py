@@ -1,23 +1,15 @@
 """Hybrid retrieval with speaker and date awareness, on the fixture transcripts."""
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from qa.errors import ConfigError
 from qa.followup import contextualize
 from qa.retrieve import Filters
 
-FIX = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts"
-
 
 @pytest.fixture
-def engine(fake_engine, tmp_path):
-    root = tmp_path / "t"
-    shutil.copytree(FIX, root)
-    fake_engine.ingester().run([root])
-    return fake_engine
+def engine(fixture_engine):
+    return fixture_engine
 
 
 def test_named_speaker_is_recognised_only_as_a_speaker(engine):

@@ -1,7 +1,6 @@
 """Exact in-memory dense search: the true nearest records, the same in every process, cached
 by generation; the retriever uses it up to QA_EXACT_SEARCH_MAX records and Chroma's HNSW above."""
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,15 +11,10 @@ import pytest
 from qa.retrieve import Filters
 from vectorstore.exact import ExactIndex
 
-FIX = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts"
-
 
 @pytest.fixture
-def engine(fake_engine, tmp_path):
-    root = tmp_path / "t"
-    shutil.copytree(FIX, root)
-    fake_engine.ingester().run([root])
-    return fake_engine
+def engine(fixture_engine):
+    return fixture_engine
 
 
 def test_search_is_the_brute_force_ranking_with_stable_ties():

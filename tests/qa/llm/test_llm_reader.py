@@ -1,9 +1,6 @@
 """The LLM reader end to end with LangChain's fake chat models: what reaches the Answer,
 what is dropped and why, streaming, follow-up rewriting and failures."""
 
-import shutil
-from pathlib import Path
-
 import pytest
 from langchain_core.language_models import FakeListChatModel, GenericFakeChatModel
 
@@ -16,7 +13,6 @@ from qa.retrieve import Passage
 from qa.settings import Settings
 from qa.types import NO_ANSWER, Answer
 
-FIX = Path(__file__).resolve().parents[2] / "fixtures" / "transcripts"
 STUDENTS = ('"About 11,000 Azerbaijani students study in Russia, of which about 1,000 are financed through '
             'budget allocations. Every year, over 200 scholarships are granted," she said.')
 TRADE = "The trade turnover in January-November 2018 amounted to $2.2 billion, which is 14% more than in 2017."
@@ -82,10 +78,8 @@ def test_json_carries_verification():
 
 
 @pytest.fixture
-def engine_with(fake_engine, tmp_path):
-    root = tmp_path / "t"
-    shutil.copytree(FIX, root)
-    fake_engine.ingester().run([root])
+def engine_with(fixture_engine):
+    fake_engine = fixture_engine
 
     def make(model) -> Engine:
         settings = fake_engine.settings.replace(reader="llm", llm_format="text")
@@ -158,10 +152,8 @@ def test_a_failing_model_is_a_clear_error(engine_with):
         engine.answer("How many Azerbaijani students study in Russia?")
 
 
-def test_the_extractive_default_never_builds_a_chat_model(fake_engine, tmp_path):
-    root = tmp_path / "t"
-    shutil.copytree(FIX, root)
-    fake_engine.ingester().run([root])
+def test_the_extractive_default_never_builds_a_chat_model(fixture_engine):
+    fake_engine = fixture_engine
     events = list(fake_engine.stream("How many Azerbaijani students study in Russia?"))
     assert len(events) == 1 and isinstance(events[0], Answer)
     assert "chat_model" not in fake_engine.__dict__
