@@ -7,15 +7,17 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import collections
 import json
+import sys
 import math
 import re
-import string
 
 import numpy as np
 
 MAIN = str(__import__("pathlib").Path(__file__).resolve().parents[2])  # the repository
 WORK = os.environ.get("NEURAL_SPAN_WORK", os.path.join(MAIN, "build", "neural_span"))  # data, runs, ONNX
 TRANS = f"{MAIN}/data/transcripts"
+sys.path.insert(0, MAIN)
+from qa.evaluate.metrics import exact_match, f1_score, normalize_answer  # noqa: E402
 MAX_LEN = 192
 MAX_ANS = 30
 
@@ -249,28 +251,9 @@ def decode(enc, start_logits, end_logits, context, top=20, max_ans=MAX_ANS):
     return spans, null
 
 
-# ---------------- metrics (SQuAD v2 official normalisation)
-def normalize(s):
-    s = s.lower()
-    s = "".join(ch for ch in s if ch not in set(string.punctuation))
-    s = re.sub(r"\b(a|an|the)\b", " ", s)
-    return " ".join(s.split())
+# ---------------- metrics: the project's own SQuAD scoring (qa/evaluate/metrics.py)
+normalize, f1, em = normalize_answer, f1_score, exact_match
 
-
-def f1(pred, gold):
-    p, g = normalize(pred).split(), normalize(gold).split()
-    if not p or not g:
-        return float(p == g)
-    c = collections.Counter(p) & collections.Counter(g)
-    ns = sum(c.values())
-    if ns == 0:
-        return 0.0
-    pr, rc = ns / len(p), ns / len(g)
-    return 2 * pr * rc / (pr + rc)
-
-
-def em(pred, gold):
-    return float(normalize(pred) == normalize(gold))
 
 
 def score(preds, items, thr=0.0):
