@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import hashlib
 import json
 import random
@@ -36,8 +37,13 @@ from qa.reader.question import analyze
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN = ROOT / "data" / "gold" / "train.jsonl"
 DEV = ROOT / "data" / "gold" / "dev.jsonl"
-CODE = [ROOT / "qa" / "reader" / f for f in ("features.py", "candidates.py", "question.py", "extractive.py")] + \
-    [ROOT / "qa" / "qtype.py", Path(__file__)]
+CODE = [ROOT / "qa" / "reader" / f for f in ("features.py", "candidates.py", "question.py", "extractive.py", "neural.py")] + \
+    [ROOT / "qa" / "qtype.py", ROOT / "vectorstore" / "words.py", Path(__file__)]
+# The neural span model's weights: the shipped adapter (dev, test, reading) and one adapter per
+# fold, trained without that fold's questions (`python -m benchmarks.neural_span.crossfit`), so
+# that the span scores a training question gets are as unseen as a new question's.
+SPAN_ADAPTER = ROOT / "qa" / "reader" / "weights" / "span_adapter"
+SPAN_FOLDS = ROOT / "benchmarks" / "neural_span" / "folds"
 FOLDS = 5
 SEED = 13
 PARAMS = {
@@ -63,7 +69,10 @@ def settings_hash() -> str:
 
 def fingerprint() -> dict:
     """What the shipped models depend on; a test compares it with the repository's files."""
-    return {"train": file_hash(TRAIN), "dev": file_hash(DEV), "code": file_hash(*CODE), "settings": settings_hash()}
+    adapters = [SPAN_ADAPTER / "adapter_model.safetensors"] + \
+        [SPAN_FOLDS / f"f{k}" / "adapter_model.safetensors" for k in range(FOLDS)]
+    return {"train": file_hash(TRAIN), "dev": file_hash(DEV), "code": file_hash(*CODE), "settings": settings_hash(),
+            "span_adapters": file_hash(*adapters)}
 
 
 def train_booster(name: str, X: np.ndarray, y: np.ndarray, threads: int = 2):
@@ -81,8 +90,7 @@ def train_booster(name: str, X: np.ndarray, y: np.ndarray, threads: int = 2):
 
 def out_of_fold(name: str, X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Each row's probability from a model that did not see its group's rows."""
-    fold_of = {g: i % FOLDS for i, g in enumerate(sorted(set(groups), key=lambda g: hashlib.md5(g.encode()).hexdigest()))}
-    folds = np.array([fold_of[g] for g in groups])
+    folds = np.array([fold_of(g) for g in groups])
     oof = np.zeros(len(y))
     for f in range(FOLDS):
         test = folds == f
@@ -115,13 +123,28 @@ def group_of(g: GoldQuestion) -> str:
     return g.extra.get("source") or g.extra.get("near_source") or g.id
 
 
+@functools.cache
+def fold_span_models() -> list:
+    from qa.reader.neural import SpanModel
+
+    return [SpanModel(SPAN_FOLDS / f"f{k}") for k in range(FOLDS)]
+
+
+def fold_of(group: str) -> int:
+    """A group's fold, fixed by its name alone: the neural span model's folds are the same."""
+    return int(hashlib.md5(group.encode()).hexdigest(), 16) % FOLDS
+
+
 def collect(engine, reader: ExtractiveReader, gold: list[GoldQuestion], progress: bool) -> list[dict]:
-    """Questions with their analysed sentences (stage 1 features and labels)."""
+    """Questions with their analysed sentences (stage 1 features and labels). Each question's
+    neural span scores come from the fold model that did not see it."""
     from tqdm import tqdm
 
     out = []
     n = max(engine.settings.k, engine.settings.read_passages)
+    folds = fold_span_models()
     for g in tqdm(gold, desc="retrieve + sentences", disable=not progress, dynamic_ncols=True):
+        reader.spans = folds[fold_of(group_of(g))]
         passages = engine.retriever.retrieve(g.question, n=n)
         q = analyze(g.question, reader.idf)
         sents = reader.sentences(q, passages[: engine.settings.read_passages])
@@ -186,10 +209,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"sentence rows {len(y)}, positives {int(y.sum())}", file=sys.stderr)
     sentence_model = cross_fit(items, "sentences", "sentence", X, y, groups, owners)
 
-    # 2. Spans of the best sentences.
+    # 2. Spans of the best sentences, with neural span scores from the fold's model.
     from tqdm import tqdm
 
+    folds = fold_span_models()
     for it in tqdm(items, desc="candidates", disable=not progress, dynamic_ncols=True):
+        reader.spans = folds[fold_of(group_of(it["gold"]))]
         it["candidates"] = reader.candidates(it["q"], it["sentences"])
         golds = it["gold"].answers
         it["span_labels"] = [int(bool(golds) and best_over(f1_score, c.text, golds) >= 0.5) for c in it["candidates"]]
@@ -242,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     print(json.dumps(manifest, indent=2))
     if not args.no_dev_eval:
-        threshold, dev_metrics = evaluate_dev(args.store, threshold)
+        threshold, dev_metrics = evaluate_dev(args.store, threshold, args.out)
         manifest["threshold"] = threshold
         manifest["dev"] = dev_metrics
         (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
@@ -304,13 +329,15 @@ def choose_threshold(probs: np.ndarray, preds: list[tuple[GoldQuestion, str]]) -
     return best[1], best[2]
 
 
-def evaluate_dev(store: str, threshold: float) -> tuple[float, dict]:
-    """Dev metrics, at the threshold with the best dev F1 (the out-of-fold one breaks ties)."""
+def evaluate_dev(store: str, threshold: float, folder: Path = WEIGHTS) -> tuple[float, dict]:
+    """Dev metrics of the models in ``folder``, at the threshold with the best dev F1 (the
+    out-of-fold one breaks ties)."""
     from qa.engine import Engine
     from qa.evaluate.run import evaluate, summarize, QuestionResult
     from qa.settings import Settings
 
     engine = Engine(Settings.from_env(store=store, min_confidence=0.0))
+    engine.reader.models = Models(folder=folder)  # the models just written, not the shipped ones
     m = evaluate(engine, load_gold(DEV), k=5)
     results = [QuestionResult(**q) for q in m["questions"]]
 

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 
 def cache_dir(kind: str) -> Path:
@@ -31,3 +35,28 @@ def digest(stamp: str) -> str:
     'f4b07d6e524e'
     """
     return hashlib.blake2b(stamp.encode(), digest_size=6).hexdigest()
+
+
+@contextmanager
+def building(folder: Path) -> Iterator[Path]:
+    """A private temporary folder beside ``folder``, renamed to ``folder`` when the block ends
+    without error: a half-written conversion is never used, and two processes converting the
+    same model at once do not write into each other's files (the first to finish wins).
+
+    >>> import tempfile; root = Path(tempfile.mkdtemp())
+    >>> with building(root / "model") as tmp:
+    ...     _ = (tmp / "weights.bin").write_bytes(b"1")
+    >>> sorted(p.name for p in root.iterdir()), (root / "model" / "weights.bin").read_bytes()
+    (['model'], b'1')
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".tmp-", dir=folder.parent))
+    try:
+        yield tmp
+        try:
+            tmp.rename(folder)
+        except OSError:
+            if not folder.is_dir():  # not "another process finished first"
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

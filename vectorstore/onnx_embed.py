@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import warnings
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
-from vectorstore.cache import cache_dir, digest
+from vectorstore.cache import building, cache_dir, digest
 from vectorstore.embed import PACKAGED_MODEL, packaged_model_path, quiet_transformers
 
 SUFFIX = "+onnx-int8"
@@ -114,10 +113,14 @@ def export_int8(model_dir: Path, folder: Path) -> None:
     from transformers import AutoModel
 
     quiet_transformers()
-    tmp = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
     model = AutoModel.from_pretrained(str(model_dir)).eval()
+    with building(folder) as tmp:
+        _export(model, tmp)
+
+
+def _export(model, tmp: Path) -> None:
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     class Encoder(torch.nn.Module):
         def __init__(self, inner):
@@ -144,5 +147,3 @@ def export_int8(model_dir: Path, folder: Path) -> None:
     finally:
         root.setLevel(level)
     (tmp / "model.onnx").unlink()
-    shutil.rmtree(folder, ignore_errors=True)
-    tmp.rename(folder)  # atomic: a half-written export is never used

@@ -38,6 +38,10 @@ STOPWORDS = frozenset(
 # How a question is phrased, not what it asks about ("how many", "how much", "according to",
 # "whose"): also dropped when the words compared are a question's (``question=True``).
 QUESTION_WORDS = frozenset({"many", "much", "according", "whose"})
+# Words that negate a statement (plus any word ending in "n't"): the verifier's check that a
+# claim keeps its quote's polarity and the reader's "negated sentence" features.
+NEGATIONS = frozenset({"not", "no", "never", "neither", "nor", "none", "nobody", "nothing", "nowhere", "cannot",
+                       "without"})
 
 
 def words(text: str) -> list[str]:
@@ -54,6 +58,15 @@ def content_words(text: str, *, min_len: int = 1, question: bool = False) -> lis
     least ``min_len`` characters; numbers are kept."""
     stop = STOPWORDS | QUESTION_WORDS if question else STOPWORDS
     return [w for w in words(text) if len(w) >= min_len and w not in stop]
+
+
+def negated(text: str) -> bool:
+    """Whether ``text`` has a negation word.
+
+    >>> negated("Russia doesn't support it"), negated("Nothing was agreed"), negated("Notable")
+    (True, True, False)
+    """
+    return any(w in NEGATIONS or w.endswith("n't") for w in words(text))
 
 
 _PHRASE_WORD = re.compile(r"\w+")

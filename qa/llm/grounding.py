@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from vectorstore.words import QUESTION_WORDS, STOPWORDS, WORD as _WORD
+from vectorstore.words import NEGATIONS, QUESTION_WORDS, STOPWORDS, WORD as _WORD
 
 _DIGITS = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:(?:st|nd|rd|th|s)\b)?"
                      r"(?:\s*-?\s*(thousand|million|billion|trillion)\b|(bn|mln|m)\b)?", re.I)
@@ -38,8 +38,6 @@ _NUMBER_NAMES = frozenset([*_UNITS, "hundred", "thousand", "million", "billion",
 _NUMBER_WORD = "|".join([*_UNITS, "hundred", "thousand", "million", "billion", "trillion"])
 _NUMBER_WORDS = re.compile(rf"\b(?:an?\s+(?=hundred|thousand|million|billion|trillion))?(?:{_NUMBER_WORD})"
                            rf"(?:[\s-]+(?:and[\s-]+)?(?:{_NUMBER_WORD}))*\b", re.I)
-NEGATIONS = frozenset({"not", "no", "never", "neither", "nor", "none", "nobody", "nothing", "nowhere", "cannot",
-                       "without", "nor"})
 # Capitalised words that are not names: the stop words, plus sentence openers and titles
 # (months and weekdays are names enough).
 _COMMON = STOPWORDS | QUESTION_WORDS | frozenset({

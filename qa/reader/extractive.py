@@ -5,7 +5,8 @@
    the sentence model ranks them.
 2. **Which span of it.** The best sentences are parsed; candidates come from entities, number
    phrases, noun chunks and their completions (`qa.reader.candidates`); the span model scores
-   each by type fit, closeness to the question's words in text and in the parse, and more.
+   each by type fit, closeness to the question's words in text and in the parse, the neural
+   span extractor's score for it (`qa.reader.neural`), and more.
 3. **Whether to answer.** The answer model gives a calibrated probability that the short
    answer is right, from features that catch near misses (names found only as variants,
    prepositions that moved, rare question words missing). Below `QA_MIN_CONFIDENCE` it abstains.
@@ -25,6 +26,7 @@ from qa.reader.features import (
     ANSWER_FEATURES, SPAN_FEATURES, Candidate, Sentence, answer_row, sentence_rows, span_rows, words_of,
 )
 from qa.reader.models import Models
+from qa.reader.neural import SpanModel, SpanScorer
 from qa.reader.question import Question, analyze
 from qa.retrieve import Passage
 from qa.settings import Settings
@@ -39,11 +41,12 @@ _TYPED = {"percent", "money", "date", "count"}  # types whose spans patterns and
 
 class ExtractiveReader:
     def __init__(self, embedder, settings: Settings, idf: Callable[[str], float] | None = None,
-                 models: Models | None = None):
+                 models: Models | None = None, spans: SpanScorer | None = None):
         self.embedder = embedder
         self.settings = settings
         self.idf = idf or (lambda term: 5.0)
         self.models = models or Models()
+        self.spans = spans or SpanModel()
 
     @cached_property
     def nlp(self):
@@ -112,6 +115,8 @@ class ExtractiveReader:
         (money for "what percentage") is no candidate when its sentence has one of the right type."""
         pool = sentences[:PARSED]
         docs = {id(s): doc for s, doc in zip(pool, self.nlp.pipe([s.text for s in pool]))}
+        for s, spans in zip(pool, self.spans.scores(q.text, [s.text for s in pool])):
+            s.neural = spans  # one batch: the neural span model's scores, features of each span
         out: list[Candidate] = []
         for order, s in enumerate(pool):
             label_end = len(s.text) - len(_strip_label(s.text))  # never answer with "MR. KIRBY:"

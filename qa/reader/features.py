@@ -13,16 +13,16 @@ from functools import lru_cache
 
 from qa.qtype import _RULES, SENTENCE
 from qa.reader.candidates import LABELS, ORIGINS, Span
+from qa.reader.neural import span_features
 from qa.reader.question import Question, Term, plain_words
 from qa.retrieve import Passage
 from vectorstore.lexical import STOPWORDS, tokenize
-from vectorstore.words import HYPHENATED_WORD
+from vectorstore.words import HYPHENATED_WORD, negated
 
 NAN = float("nan")
 QTYPES = tuple(dict.fromkeys([kind.name for _, kind in _RULES] + ["entity", SENTENCE.name]))
 _PREPS = ("in", "on", "at", "by", "since", "from", "to", "of", "for", "until", "about", "than", "with", "over")
 _WORDS = HYPHENATED_WORD
-_NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|without|n't)\b", re.I)
 
 
 @dataclass
@@ -43,6 +43,7 @@ class Sentence:
     prescore: float = 0.0
     cosine: float = NAN
     prob: float = 0.0
+    neural: list | None = None  # the span model's (start, end, score) within it (parsed sentences only)
 
 
 @lru_cache(maxsize=8192)
@@ -134,7 +135,7 @@ SPAN_FEATURES = (
     "sent_prob", "sent_order", "lexical", "cosine", "rank", "qtype", "origin", "label", "type_fit", "tokens", "chars",
     "has_digit", "capitalised", "is_year", "in_question", "repeats_term", "gap", "near_terms", "dep_distance",
     "position", "unit_after", "head_in", "prev_prep", "next_is_noun", "nested_in", "contains", "repeats", "negated",
-    "wants_year", "fit_gap_sentence", "fit_gap_all",
+    "wants_year", "fit_gap_sentence", "fit_gap_all", "neural_exact", "neural_overlap", "neural_contains",
 )
 
 
@@ -191,8 +192,9 @@ def span_rows(q: Question, candidates: list[Candidate], docs: dict[int, object])
             float(sum(1 for o in candidates if o is not c and o.sentence is s and o.span.start <= sp.start and sp.end <= o.span.end)),
             float(sum(1 for o in candidates if o is not c and o.sentence is s and sp.start <= o.span.start and o.span.end <= sp.end)),
             float(texts.count(sp.text.lower()) - 1),
-            float(bool(_NEGATION.search(s.text))), float(q.wants_year),
+            float(negated(s.text)), float(q.wants_year),
             float(fit - best_fit[id(s)]), float(fit - min(fits)),  # a better-typed candidate exists
+            *span_features(s.neural, sp.start, sp.end),
         ])
     return rows
 
@@ -279,7 +281,7 @@ def answer_row(q: Question, best: Sentence, top: Candidate | None, ranked: list[
         best.cosine, float(best.rank), f["qtype"], span.get("type_fit", NAN), float(len(q.terms)), float(len(q.names)),
         f["years_par"], _name_order(q, best.text), _prep_mismatch(q, best.passage.text, pw),
         float(bool(q.unit) and q.unit in best.text.lower()), span.get("in_question", NAN), agreeing if top else NAN,
-        float(bool(_NEGATION.search(best.text))), float(top is not None), f["speaker_named"], f["names_meta"],
+        float(negated(best.text)), float(top is not None), f["speaker_named"], f["names_meta"],
         (agreeing / total) if top is not None and total else NAN, float(sum(1 for c in rivals if c.prob >= 0.5)),
         best.prob - next((s.prob for s in sentences if s is not best), 0.0),
         float(any(y in best.text for y in q.years)) if q.years else NAN,
