@@ -5,7 +5,9 @@
 Each model is a LightGBM text file. The stages are cross-fitted: the sentence model's
 out-of-fold probabilities choose the sentences whose spans are scored, and the span model's
 out-of-fold probabilities feed the answer model, so every model trains on inputs like those
-it sees when reading. Folds group questions by source document. The answer model's
+it sees when reading. Folds group questions by source document. The span model's neural span
+scores come, for each training question, from the fold adapter trained without its fold
+(`benchmarks/neural_span/folds/`). The answer model's
 out-of-fold probabilities are calibrated (Platt) and its threshold is the one with the best dev
 F1; `data/gold/test.jsonl` is never read. The manifest records hashes of the data, the
 feature code and these settings; `tests/qa/reader/test_models.py` fails when they drift.
@@ -40,8 +42,8 @@ DEV = ROOT / "data" / "gold" / "dev.jsonl"
 CODE = [ROOT / "qa" / "reader" / f for f in ("features.py", "candidates.py", "question.py", "extractive.py", "neural.py")] + \
     [ROOT / "qa" / "qtype.py", ROOT / "vectorstore" / "words.py", Path(__file__)]
 # The neural span model's weights: the shipped adapter (dev, test, reading) and one adapter per
-# fold, trained without that fold's questions (`python -m benchmarks.neural_span.crossfit`), so
-# that the span scores a training question gets are as unseen as a new question's.
+# fold, trained without that fold's questions (`benchmarks/neural_span/crossfit.py`, see its
+# RESULTS.md), so that the span scores a training question gets are as unseen as a new question's.
 SPAN_ADAPTER = ROOT / "qa" / "reader" / "weights" / "span_adapter"
 SPAN_FOLDS = ROOT / "benchmarks" / "neural_span" / "folds"
 FOLDS = 5
@@ -136,15 +138,12 @@ def fold_of(group: str) -> int:
 
 
 def collect(engine, reader: ExtractiveReader, gold: list[GoldQuestion], progress: bool) -> list[dict]:
-    """Questions with their analysed sentences (stage 1 features and labels). Each question's
-    neural span scores come from the fold model that did not see it."""
+    """Questions with their analysed sentences (stage 1 features and labels)."""
     from tqdm import tqdm
 
     out = []
     n = max(engine.settings.k, engine.settings.read_passages)
-    folds = fold_span_models()
     for g in tqdm(gold, desc="retrieve + sentences", disable=not progress, dynamic_ncols=True):
-        reader.spans = folds[fold_of(group_of(g))]
         passages = engine.retriever.retrieve(g.question, n=n)
         q = analyze(g.question, reader.idf)
         sents = reader.sentences(q, passages[: engine.settings.read_passages])
