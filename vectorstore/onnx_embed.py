@@ -108,42 +108,47 @@ class OnnxEmbedder:
 
 def export_int8(model_dir: Path, folder: Path) -> None:
     """Export the transformer to ONNX with torch, then quantise its weights to int8."""
-    import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel
 
     quiet_transformers()
     model = AutoModel.from_pretrained(str(model_dir)).eval()
-    with building(folder) as tmp:
-        _export(model, tmp)
+    export_quantised(model, folder, {"last_hidden_state": lambda out: out.last_hidden_state})
 
 
-def _export(model, tmp: Path) -> None:
+def export_quantised(model, folder: Path, outputs: dict, per_channel: bool = False) -> None:
+    """A BERT-style ``model`` as ``folder/model_int8.onnx``: traced with inputs input_ids,
+    attention_mask, token_type_ids (dynamic batch and token axes), the named ``outputs`` picked
+    from its output by each function, weights quantised to int8. Built in a private folder
+    (`vectorstore.cache.building`), so a half-written export is never used. The reader's span
+    model (`qa.reader.neural`) is exported here too."""
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    class Encoder(torch.nn.Module):
+    class Traced(torch.nn.Module):
         def __init__(self, inner):
             super().__init__()
             self.inner = inner
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+            out = self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+            return tuple(pick(out) for pick in outputs.values())
 
+    inputs = ["input_ids", "attention_mask", "token_type_ids"]
     ids = torch.ones((2, 8), dtype=torch.long)
     axes = {0: "batch", 1: "tokens"}
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # tracer chatter about shapes that are dynamic axes anyway
-        torch.onnx.export(
-            Encoder(model), (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(tmp / "model.onnx"),
-            input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["last_hidden_state"],
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "last_hidden_state": axes},
-            opset_version=17, dynamo=False,
-        )
-    root, level = logging.getLogger(), logging.getLogger().level
-    root.setLevel(logging.ERROR)  # the quantizer logs a pre-processing hint on the root logger
-    try:
-        quantize_dynamic(str(tmp / "model.onnx"), str(tmp / "model_int8.onnx"), weight_type=QuantType.QInt8)
-    finally:
-        root.setLevel(level)
-    (tmp / "model.onnx").unlink()
+    with building(folder) as tmp:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # tracer chatter about shapes that are dynamic axes anyway
+            torch.onnx.export(
+                Traced(model), (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(tmp / "model.onnx"),
+                input_names=inputs, output_names=list(outputs), dynamic_axes={n: axes for n in [*inputs, *outputs]},
+                opset_version=17, dynamo=False,
+            )
+        root, level = logging.getLogger(), logging.getLogger().level
+        root.setLevel(logging.ERROR)  # the quantizer logs a pre-processing hint on the root logger
+        try:
+            quantize_dynamic(str(tmp / "model.onnx"), str(tmp / "model_int8.onnx"), weight_type=QuantType.QInt8,
+                             per_channel=per_channel)
+        finally:
+            root.setLevel(level)
+        (tmp / "model.onnx").unlink()

@@ -13,8 +13,6 @@ the "no answer" (CLS) logit, so a score above 0 means the model prefers the span
 from __future__ import annotations
 
 import hashlib
-import logging
-import warnings
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol, Sequence
@@ -22,8 +20,9 @@ from typing import Protocol, Sequence
 import numpy as np
 
 from qa.reader.models import WEIGHTS
-from vectorstore.cache import building, cache_dir, digest
+from vectorstore.cache import cache_dir, digest
 from vectorstore.embed import packaged_model_path, quiet_transformers
+from vectorstore.onnx_embed import export_quantised
 
 ADAPTER = WEIGHTS / "span_adapter"
 MAX_TOKENS, STRIDE = 192, 64  # the windows the adapter was trained on
@@ -162,38 +161,6 @@ def merged_model(adapter: Path, base: Path):
 def export_int8(adapter: Path, base: Path, folder: Path) -> None:
     """Merge, export to ONNX with torch, quantise per channel to int8 (per tensor lost about
     6 F1 points; benchmarks/neural_span/RESULTS.md)."""
-    model = merged_model(adapter, base)
-    with building(folder) as tmp:
-        _export(model, tmp)
-
-
-def _export(model, tmp: Path) -> None:
-    import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    class Spans(torch.nn.Module):
-        def __init__(self, inner):
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            out = self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
-            return out.start_logits, out.end_logits
-
-    ids = torch.ones((2, 8), dtype=torch.long)
-    axes = {0: "batch", 1: "tokens"}
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            Spans(model), (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(tmp / "model.onnx"),
-            input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["start_logits", "end_logits"],
-            dynamic_axes={n: axes for n in ("input_ids", "attention_mask", "token_type_ids", "start_logits", "end_logits")},
-            opset_version=17, dynamo=False,
-        )
-    root, level = logging.getLogger(), logging.getLogger().level
-    root.setLevel(logging.ERROR)
-    try:
-        quantize_dynamic(str(tmp / "model.onnx"), str(tmp / "model_int8.onnx"), weight_type=QuantType.QInt8, per_channel=True)
-    finally:
-        root.setLevel(level)
-    (tmp / "model.onnx").unlink()
+    export_quantised(merged_model(adapter, base), folder,
+                     {"start_logits": lambda out: out.start_logits, "end_logits": lambda out: out.end_logits},
+                     per_channel=True)
