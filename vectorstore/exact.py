@@ -15,6 +15,8 @@ millisecond. Cached next to the BM25 index, keyed by the store's generation.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -47,10 +49,16 @@ class ExactIndex:
 
     def save(self, folder: Path, generation: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f"exact.{generation}.tmp.npz"
-        with open(tmp, "wb") as f:
-            np.savez(f, ids=np.array(self.ids), vectors=self.vectors)
-        tmp.replace(folder / f"exact.{generation}.npz")  # atomic: a partial file is never read
+        # A private temporary file: two processes saving the same generation must not write
+        # into one file; the rename is atomic, so a partial file is never read.
+        fd, name = tempfile.mkstemp(prefix=f"exact.{generation}.", suffix=".tmp", dir=folder)
+        tmp = Path(name)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                np.savez(f, ids=np.array(self.ids), vectors=self.vectors)
+            tmp.replace(folder / f"exact.{generation}.npz")
+        finally:
+            tmp.unlink(missing_ok=True)
         for old in folder.glob("exact.*.npz"):
             if old.name != f"exact.{generation}.npz":
                 old.unlink(missing_ok=True)
