@@ -52,6 +52,12 @@ class ExtractiveReader:
     def nlp(self):
         return load_nlp()
 
+    @cached_property
+    def _neural_worker(self):
+        from concurrent.futures import ThreadPoolExecutor
+
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="span-model")
+
     def read(self, question: str, passages: Sequence[Passage], k: int = 5) -> Answer:
         passages = list(passages)
         if not passages:
@@ -114,8 +120,10 @@ class ExtractiveReader:
         """Candidate spans of the best sentences, with their features. A span of the wrong type
         (money for "what percentage") is no candidate when its sentence has one of the right type."""
         pool = sentences[:PARSED]
+        # The span model (ONNX, one thread, the GIL released) scores while spaCy parses.
+        scoring = self._neural_worker.submit(self.spans.scores, q.text, [s.text for s in pool])
         docs = {id(s): doc for s, doc in zip(pool, self.nlp.pipe([s.text for s in pool]))}
-        for s, spans in zip(pool, self.spans.scores(q.text, [s.text for s in pool])):
+        for s, spans in zip(pool, scoring.result()):
             s.neural = spans  # one batch: the neural span model's scores, features of each span
         out: list[Candidate] = []
         for order, s in enumerate(pool):

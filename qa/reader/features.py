@@ -85,26 +85,37 @@ def sentence_rows(q: Question, sentences: list[Sentence], max_score: float) -> l
     qbigrams = _bigrams(q.text)
     qtype = QTYPES.index(q.qtype.name) if q.qtype.name in QTYPES else -1
     qprefixes = q.words | {w[:5] for w in q.words if len(w) >= 5}
+    paragraphs: dict[int, list[float]] = {}  # a paragraph's features, once for all its sentences
     rows = []
     for s in sentences:
-        sw, pw = words_of(s.text), words_of(s.passage.text)
-        meta = s.passage.meta
-        years_par = NAN
-        if q.years:
-            lo, hi = int(meta.get("date_start", 0) or 0) // 10000, int(meta.get("date_end", 0) or 0) // 10000
-            years_par = float(any(y in pw or (lo and lo <= int(y) <= hi) for y in q.years))
-        mw = _meta_words(meta)
+        sw = words_of(s.text)
+        par = paragraphs.get(id(s.passage))
+        if par is None:
+            par = paragraphs[id(s.passage)] = _paragraph_row(q, s.passage, qprefixes)
+        names_par, numbers_par, missing_idf_par, partial_names, years_par, speaker_named, names_meta = par
         rows.append([
-            s.lexical, s.context, _share(q.names, sw), _share(q.names, pw), _share(q.numbers, sw), _share(q.numbers, pw),
-            _missing_idf(q, sw), _missing_idf(q, pw), _partial_names(q, pw), float(s.rank),
+            s.lexical, s.context, _share(q.names, sw), names_par, _share(q.numbers, sw), numbers_par,
+            _missing_idf(q, sw), missing_idf_par, partial_names, float(s.rank),
             s.passage.score / max_score if max_score else 0.0, s.passage.dense or NAN, s.cosine,
-            float(len(s.text.split())), float(s.text.rstrip().endswith("?") or meta.get("speaker") == "Q"),
+            float(len(s.text.split())), float(s.text.rstrip().endswith("?") or s.passage.meta.get("speaker") == "Q"),
             s.index / max(1, s.count), float(s.count), float(len(s.matched)),
             len(qbigrams & _bigrams(s.text)) / len(qbigrams) if qbigrams else NAN, float(qtype),
             float(_typed_count(q, s.text)), s.passage.signals.get("speaker", 0.0), s.passage.signals.get("date", 0.0),
-            years_par, float(bool(qprefixes & mw)) if mw else NAN, _share(q.names, pw | mw),
+            years_par, speaker_named, names_meta,
         ])
     return rows
+
+
+def _paragraph_row(q: Question, passage: Passage, qprefixes: set[str]) -> list[float]:
+    """names_par, numbers_par, missing_idf_par, partial_names, years_par, speaker_named, names_meta."""
+    pw, meta = words_of(passage.text), passage.meta
+    years_par = NAN
+    if q.years:
+        lo, hi = int(meta.get("date_start", 0) or 0) // 10000, int(meta.get("date_end", 0) or 0) // 10000
+        years_par = float(any(y in pw or (lo and lo <= int(y) <= hi) for y in q.years))
+    mw = _meta_words(meta)
+    return [_share(q.names, pw), _share(q.numbers, pw), _missing_idf(q, pw), _partial_names(q, pw), years_par,
+            float(bool(qprefixes & mw)) if mw else NAN, _share(q.names, pw | mw)]
 
 
 def _meta_words(meta: dict) -> frozenset[str]:
@@ -125,10 +136,11 @@ def _bigrams(text: str) -> set[tuple[str, str]]:
 
 
 def _typed_count(q: Question, text: str) -> int:
-    from qa.reader.candidates import spans_of
+    """Spans of the wanted type that patterns find (no parse): 0 at once for a type they never label."""
+    from qa.reader.candidates import PLAIN_LABELS, spans_of
 
-    labels = set(q.qtype.labels)
-    return sum(1 for c in spans_of(text) if c.label in labels)
+    labels = set(q.qtype.labels) & PLAIN_LABELS
+    return sum(1 for c in spans_of(text) if c.label in labels) if labels else 0
 
 
 SPAN_FEATURES = (
@@ -168,6 +180,7 @@ def span_rows(q: Question, candidates: list[Candidate], docs: dict[int, object])
     best_fit: dict[int, int] = {}
     for c, f in zip(candidates, fits):
         best_fit[id(c.sentence)] = min(f, best_fit.get(id(c.sentence), f))
+    anchors: dict[int, tuple[list[int], list]] = {}  # per sentence, shared by its candidates
     rows = []
     for c, fit in zip(candidates, fits):
         s, sp = c.sentence, c.span
@@ -177,7 +190,9 @@ def span_rows(q: Question, candidates: list[Candidate], docs: dict[int, object])
         ctoks = set(tokenize(sp.text))
         before = s.text[:sp.start].split()
         after = s.text[sp.end:].split()
-        gap, near, dep = _closeness(s, sp, doc)
+        if id(s) not in anchors:
+            anchors[id(s)] = _anchors(s, doc)
+        gap, near, dep = _closeness(s, sp, doc, anchors[id(s)])
         rows.append([
             s.prob, float(c.order), s.lexical, s.cosine, float(s.rank), float(qtype), float(ORIGINS.index(sp.origin)),
             float(LABELS.index(sp.label)), float(fit), float(len(sp.text.split())), float(len(sp.text)),
@@ -206,10 +221,17 @@ def _fit(q: Question, sp: Span) -> int:
     return len(q.qtype.labels) if sp.label == "NP" else 9
 
 
-def _closeness(s: Sentence, sp: Span, doc) -> tuple[float, float, float]:
+def _anchors(s: Sentence, doc) -> tuple[list[int], list]:
+    """Where the question's words are in ``s``: their character offsets, and their tokens in ``doc``."""
+    positions = [m.start() for m in _WORDS.finditer(s.text) if _matches(m.group(0), s.matched)]
+    at = set(positions)
+    return positions, [t for t in doc if t.idx in at] if doc is not None and positions else []
+
+
+def _closeness(s: Sentence, sp: Span, doc, anchors: tuple[list[int], list]) -> tuple[float, float, float]:
     """Word gap to the nearest question word, question words within 5 words, and the
     dependency-tree distance from the span's root to the nearest question word."""
-    positions = [m.start() for m in _WORDS.finditer(s.text) if _matches(m.group(0), s.matched)]
+    positions, tokens = anchors
     if not positions:
         return NAN, 0.0, NAN
     words_between = []
@@ -225,7 +247,7 @@ def _closeness(s: Sentence, sp: Span, doc) -> tuple[float, float, float]:
         span = doc.char_span(sp.start, sp.end, alignment_mode="expand")
         if span is not None and len(span):
             root = span.root
-            targets = [t for t in doc if t.idx in positions and not (sp.start <= t.idx < sp.end)]
+            targets = [t for t in tokens if not (sp.start <= t.idx < sp.end)]
             if targets:
                 dep = float(min(_tree_distance(root, t) for t in targets))
     return gap, near, dep

@@ -42,3 +42,20 @@ def test_question_analysis():
     assert q.qtype.name == "count" and q.unit == "studen"
     assert [t.text for t in q.names] == ["russian", "azerbaijan"]
     assert head_noun("Which initiative did Kenya launch?") == "initiative"
+
+
+def test_the_number_prefilter_and_plain_labels_change_no_candidate(monkeypatch):
+    """`spans_of` skips its number patterns when a text has no number, and without a parse it
+    gives only `PLAIN_LABELS` (the reader's typed count relies on both)."""
+    import re
+    from pathlib import Path
+
+    import qa.reader.candidates as C
+
+    root = Path(__file__).resolve().parents[3] / "data" / "transcripts"
+    lines = [line for f in sorted(root.rglob("*.*"))[:40] for line in f.read_text().splitlines() if line.strip()]
+    fast = [C.spans_of(line) for line in lines]
+    monkeypatch.setattr(C, "_ANY_NUMBER", re.compile(""))  # every text scanned by every pattern
+    assert fast == [C.spans_of(line) for line in lines]
+    labels = {s.label for spans in fast for s in spans}
+    assert labels <= C.PLAIN_LABELS and {"CARDINAL", "PERCENT", "MONEY"} <= labels
