@@ -9,7 +9,7 @@ item, `source` exists, `evidence` (20-220 characters) lies verbatim inside one p
 (case-insensitive; `10.000`/`10,000` and `per cent`/`%` variants allowed); for an unanswerable
 item, `answers` is [] and `type` is "none", and a `near-miss` names the passage it borrows from
 (`near_source`, `near_evidence`, checked the same way). Across the file: ids and questions unique.
-Against `dev.jsonl` and `test.jsonl`: no question repeats one of theirs (same words after
+Against `dev.jsonl` and `test.jsonl` (and any `--against FILE`): no question repeats one of theirs (same words after
 normalising, or 80% of the same content words), and no answerable item asks for the same answer
 from the same line as one of theirs. Standard library only (its content words come from
 `vectorstore.words`, which is too), so it runs before the project is installed.
@@ -148,9 +148,9 @@ def check_item(obj: object, held_out: list[dict]) -> tuple[list[str], dict]:
     return problems, info
 
 
-def load_held_out() -> list[dict]:
+def load_held_out(also: list[Path] = ()) -> list[dict]:
     out = []
-    for path in HELD_OUT:
+    for path in [*HELD_OUT, *also]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 h = json.loads(line)
@@ -171,8 +171,8 @@ def json_lines(path: Path, problems: list[str]) -> Iterator[tuple[int, object]]:
             problems.append(f"{path}:{n}: not valid JSON ({err.msg} at column {err.colno})")
 
 
-def check_file(path: Path) -> tuple[list[str], list[dict]]:
-    held_out = load_held_out()
+def check_file(path: Path, against: list[Path] = ()) -> tuple[list[str], list[dict]]:
+    held_out = load_held_out(against)
     problems: list[str] = []
     items: list[dict] = []
     ids: dict[str, int] = {}
@@ -209,10 +209,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("files", nargs="+", type=Path)
     ap.add_argument("--summary", action="store_true", help="print counts of the valid items")
+    ap.add_argument("--against", type=Path, action="append", default=[],
+                    help="also reject repeats of this file's questions, as of dev's and test's (repeatable)")
     args = ap.parse_args(argv)
     bad = 0
     for path in args.files:
-        problems, items = check_file(path)
+        problems, items = check_file(path, args.against)
         for p in problems:
             print(p)
         bad += len(problems)

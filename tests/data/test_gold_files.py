@@ -40,3 +40,12 @@ def test_checker_rejects_bad_items_naming_the_line(tmp_path, change, reason):
     else:
         assert problems and all(p.startswith(f"{path}:1: ") for p in problems)
         assert any(reason in p for p in problems), problems
+
+
+def test_against_rejects_a_repeat_of_another_split(tmp_path):
+    """--against train.jsonl: new training questions do not repeat the existing ones."""
+    path = tmp_path / "more.jsonl"
+    path.write_text(json.dumps({**GOOD, "id": "more-1"}) + "\n")
+    assert check_file(path)[0] == []
+    problems, _ = check_file(path, [TRAIN])
+    assert problems and f"repeats {GOOD['id']}" in problems[0]
