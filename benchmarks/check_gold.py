@@ -137,7 +137,7 @@ def check_item(obj: object, held_out: list[dict]) -> tuple[list[str], dict]:
         if _ws(str(q).lower()) == _ws(h["question"].lower()):
             problems.append(f"repeats {h['id']} word for word")
             break
-        theirs = _content(h["question"])
+        theirs = h["_content"]
         if mine and theirs and len(mine & theirs) / len(mine | theirs) >= 0.8:
             problems.append(f"repeats {h['id']} ({h['question']!r})")
             break
@@ -154,6 +154,7 @@ def load_held_out(also: list[Path] = ()) -> list[dict]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 h = json.loads(line)
+                h["_content"] = _content(h["question"])  # once, not once per checked item
                 if h.get("answers") and h.get("source") and h.get("evidence"):
                     h["_line"] = find_line(h["source"], h["evidence"])
                 out.append(h)

@@ -49,3 +49,11 @@ def test_against_rejects_a_repeat_of_another_split(tmp_path):
     assert check_file(path)[0] == []
     problems, _ = check_file(path, [TRAIN])
     assert problems and f"repeats {GOOD['id']}" in problems[0]
+
+
+@pytest.mark.parametrize("name", ["train_when.jsonl", "train_more.jsonl"])
+def test_the_extra_training_questions_pass_every_check(name):
+    """data/gold/extra/: checked like train.jsonl, and no question repeats one of train.jsonl's."""
+    problems, items = check_file(ROOT / "data" / "gold" / "extra" / name, [TRAIN])
+    assert not problems, problems[:5]
+    assert items
