@@ -36,19 +36,22 @@ def build(output, ext=None, min_confidence=0.2):
                                    ext or extractive(), min_confidence)
 
 
-def test_an_agreeing_answer_is_the_models_and_quotes_its_sentence():
-    a = build({"sentences": [1], "answer": "about 11,000"})
-    assert not a.abstained and a.text == "about 11,000" and a.confidence == 0.8
-    c = a.citations[0]
-    assert c.id == "p1" and c.quote == STUDENTS[:FIRST] and P[0].text[c.start:c.end] == c.quote
-    assert a.sentence == c.quote and a.signals["claims_unverified"] == 0.0 and a.generated
+def test_an_agreeing_answer_no_longer_than_the_span_confirms_it():
+    for answer in ("about 11,000", "11,000"):
+        a = build({"sentences": [1], "answer": answer})
+        assert not a.abstained and a.text == "About 11,000" and a.confidence == 0.8
+        c = a.citations[0]
+        assert c.id == "p1" and c.quote == STUDENTS[:FIRST] and P[0].text[c.start:c.end] == c.quote
+        assert a.signals["claims_unverified"] == 0.0 and a.generated
+        assert f"The model answered {answer!r}, which agrees with the extractive span" in a.notes[0]
 
 
-def test_of_two_agreeing_answers_the_shorter_is_shown():
+def test_of_two_agreeing_answers_the_longer_is_shown_quoting_its_sentence():
     a = build({"sentences": [1], "answer": "About 11,000 Azerbaijani students"})
-    assert a.text == "About 11,000" and "shorter span" in a.notes[0]
-    b = build({"sentences": [1], "answer": "11,000"})
-    assert b.text == "11,000" and b.citations[0].quote == STUDENTS[:FIRST]
+    assert a.text == "About 11,000 Azerbaijani students" and "the longer of the two is shown" in a.notes[0]
+    c = a.citations[0]
+    assert a.sentence == c.quote == STUDENTS[:FIRST] and P[0].text[c.start:c.end] == c.quote
+    assert a.confidence == 0.8 and a.signals["claims_unverified"] == 0.0
 
 
 def test_a_grounded_but_disagreeing_answer_gives_way_to_the_extractive_span():
@@ -69,9 +72,9 @@ def test_an_answer_not_made_of_the_sentences_words_is_never_shown(answer, why):
 
 
 def test_an_answer_found_in_another_shown_sentence_is_cited_there():
-    a = build({"sentences": [2], "answer": "About 11,000"})
-    assert a.text == "About 11,000" and a.citations[0].quote == STUDENTS[:FIRST]
-    assert "cited sentence 2; its answer is in sentence 1" in a.notes[0]
+    a = build({"sentences": [2], "answer": "About 11,000 Azerbaijani students"})
+    assert a.text == "About 11,000 Azerbaijani students" and a.citations[0].quote == STUDENTS[:FIRST]
+    assert "cited sentence 2; its answer is in sentence 1" in a.notes[1]
 
 
 def test_a_refusal_abstains_and_keeps_the_extractive_span_withheld():
@@ -81,8 +84,8 @@ def test_a_refusal_abstains_and_keeps_the_extractive_span_withheld():
 
 
 def test_min_confidence_applies_to_the_models_answer():
-    a = build({"sentences": [1], "answer": "About 11,000"}, ext=extractive(confidence=0.1))
-    assert a.abstained and a.withheld == "About 11,000" and "withheld" in a.notes[0]
+    a = build({"sentences": [1], "answer": "About 11,000 Azerbaijani students"}, ext=extractive(confidence=0.1))
+    assert a.abstained and a.withheld == "About 11,000 Azerbaijani students" and "withheld" in a.notes[0]
 
 
 def test_output_that_is_not_the_schemas_is_no_answer_of_its_own():

@@ -1,0 +1,85 @@
+"""When the local LLM's short answer agrees with the extractive span ("2023" and "March 2023"),
+which boundaries should be shown? Runs the LLM reader (JSON format, `QA_LLM`, default the local
+SmolLM2) and the extractive reader over every n-th train factoid and scores four rules on the
+answers the reader found grounded and agreeing: the extractive span, the model's own answer, the
+shorter and the longer of the two (what `qa.llm.structured` ships; the shorter was the previous
+rule). Train questions only: the rule is never chosen on test.
+
+    python -m benchmarks.llm_agreement --store .store --every 5     # 440 questions, ~12 min
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+RULES = ("extractive span", "model's answer", "shorter", "longer")
+
+
+def shown(rule: str, model: str, span: str) -> str:
+    """The answer a rule shows for two agreeing answers."""
+    if rule == "extractive span":
+        return span
+    if rule == "model's answer":
+        return model
+    pick = min if rule == "shorter" else max
+    return pick((span, model), key=lambda a: len(a.split()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--store", default=".store")
+    ap.add_argument("--gold", default="data/gold/train.jsonl")
+    ap.add_argument("--every", type=int, default=5, help="take every n-th factoid question")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    from tqdm import tqdm
+
+    from qa.engine import Engine
+    from qa.evaluate.gold import load_gold
+    from qa.evaluate.metrics import score_answer
+    from qa.llm.structured import AGREES, parse
+    from qa.settings import Settings
+
+    if "test" in args.gold:
+        raise SystemExit("the rule is chosen on train or dev questions, never on test")
+    gold = [g for g in load_gold(args.gold) if not g.extra.get("answer_kind")][:: args.every]
+    settings = Settings.from_env(store=args.store)
+    extractive, llm = Engine(settings), Engine(settings.replace(reader="llm"))
+    totals = dict.fromkeys(RULES, 0.0)
+    agreeing, changed, seconds = 0, [], []
+    for g in tqdm(gold, desc="questions", dynamic_ncols=True):
+        e = extractive.answer(g.question)
+        t = time.perf_counter()
+        a = llm.answer(g.question)
+        seconds.append(time.perf_counter() - t)
+        choice = parse(a.generated or "", 6)
+        # The reader's own test: grounded in a shown sentence and agreeing with the span (its note says so).
+        agree = not e.abstained and any(AGREES in n for n in a.notes)
+        agreeing += agree
+        scores = {}
+        for rule in RULES:
+            text, abstained = (shown(rule, choice.answer, e.text), False) if agree else (a.text, a.abstained)
+            scores[rule] = score_answer(text, abstained, g.answers)[1]
+            totals[rule] += scores[rule]
+        if len(set(scores.values())) > 1:
+            changed.append({"question": g.question, "gold": list(g.answers[:2]), "span": e.text,
+                            "model": choice.answer, "f1": scores})
+    n = len(gold)
+    result = {"questions": n, "agreeing": agreeing, "f1": {r: round(v / n, 4) for r, v in totals.items()},
+              "llm_p50_s": round(sorted(seconds)[n // 2], 2), "differing": changed}
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{n} questions, {agreeing} where the model's answer agrees with the extractive span; "
+          f"LLM p50 {result['llm_p50_s']} s")
+    for rule in RULES:
+        print(f"  {rule:16} F1 {result['f1'][rule]:.4f}")
+    for d in changed:
+        print(f"  {d['question'][:70]!r} gold {d['gold'][0]!r}: span {d['span']!r}, model {d['model']!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
