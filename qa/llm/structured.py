@@ -108,18 +108,22 @@ def checked(answer: str, sentence: str) -> str:
 
 
 def agrees(a: str, b: str) -> bool:
-    """One answer's words are a run of the other's, case and punctuation aside.
+    """One answer's words are a run of the other's, case, articles and punctuation aside; a number
+    is one word with its decimal point ("1.2" is not "12"), thousands separators dropped.
 
-    >>> agrees("About 11,000", "11,000"), agrees("1", "415 million")
-    (True, False)
+    >>> agrees("About 11,000", "11000"), agrees("1", "415 million"), agrees("12%", "$1.2 billion")
+    (True, False, False)
     """
-    from qa.evaluate.metrics import normalize_answer
-
-    x, y = normalize_answer(a).split(), normalize_answer(b).split()
+    x, y = _answer_words(a), _answer_words(b)
     if not x or not y:
         return False
     short, long = sorted((x, y), key=len)
     return any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
+
+
+def _answer_words(text: str) -> list[str]:
+    text = re.sub(r"(?<=\d)[.,](?=\d{3}(?!\d))", "", text.lower())
+    return [w for w in re.findall(r"\d+(?:\.\d+)?|[^\W\d_]+", text) if w not in ("a", "an", "the")]
 
 
 def build_structured_answer(question: str, output: str, shown: list[Shown], passages: list[Passage], k: int,
