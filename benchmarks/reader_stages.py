@@ -1,7 +1,10 @@
 """Where a factoid answer's reading time goes: each stage of the extractive reader timed on its
-own over the dev factoids (p50, ms), after one warm-up answer.
+own over the dev factoids (p50, ms), after one warm-up answer. ``--answer-only`` times just
+`answer()`, for A/B runs of two checkouts (run this file alternately with PYTHONPATH set to each;
+the machine's noise is larger than most code changes).
 
     python -m benchmarks.reader_stages --store .store
+    PYTHONPATH=../other-checkout python benchmarks/reader_stages.py --store .store --answer-only
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ DEV = Path(__file__).resolve().parents[1] / "data" / "gold" / "dev.jsonl"
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--store", default=".store")
+    ap.add_argument("--answer-only", action="store_true", help="time only the whole answer()")
     args = ap.parse_args(argv)
     from qa.engine import Engine
     from qa.evaluate.gold import load_gold
@@ -26,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
 
     engine = Engine(Settings.from_env(store=args.store))
     questions = [g.question for g in load_gold(DEV) if not g.extra.get("answer_kind")]
-    engine.answer(questions[0])
+    for q in questions[:3]:
+        engine.answer(q)  # models loaded, ONNX sessions warm
     r = engine.reader
     times: dict[str, list[float]] = {}
 
@@ -37,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
         return out
 
     for question in questions:
+        if args.answer_only:
+            timed("whole answer()", engine.answer, question)
+            continue
         passages = timed("retrieval", lambda: engine.retriever.retrieve(question, n=8))[: r.settings.read_passages]
         q = analyze(question, r.idf)
         sentences = timed("sentence stage (all)", r.rank_sentences, q, passages)
