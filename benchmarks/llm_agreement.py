@@ -18,13 +18,16 @@ RULES = ("extractive span", "model's answer", "shorter", "longer")
 
 
 def shown(rule: str, model: str, span: str) -> str:
-    """The answer a rule shows for two agreeing answers."""
+    """The answer a rule shows for two agreeing answers; a tie goes to the span for "longer" (what
+    ships) and to the model for "shorter" (what the previous rule did)."""
+    from qa.llm.structured import answer_words
+
     if rule == "extractive span":
         return span
     if rule == "model's answer":
         return model
-    pick = min if rule == "shorter" else max
-    return pick((span, model), key=lambda a: len(a.split()))
+    longer = len(answer_words(model)) > len(answer_words(span))
+    return (model if longer else span) if rule == "longer" else (span if longer else model)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,14 +42,15 @@ def main(argv: list[str] | None = None) -> int:
     from qa.engine import Engine
     from qa.evaluate.gold import load_gold
     from qa.evaluate.metrics import score_answer
-    from qa.llm.structured import AGREES, parse
+    from qa.llm.structured import AGREES, SHOWN, parse
     from qa.settings import Settings
 
     if "test" in args.gold:
         raise SystemExit("the rule is chosen on train or dev questions, never on test")
     gold = [g for g in load_gold(args.gold) if not g.extra.get("answer_kind")][:: args.every]
-    settings = Settings.from_env(store=args.store)
-    extractive, llm = Engine(settings), Engine(settings.replace(reader="llm"))
+    settings = Settings.from_env(store=args.store).replace(reader="extractive")
+    extractive = Engine(settings)
+    llm = Engine(settings.replace(reader="llm"), store=extractive.store, embedder=extractive.embedder)
     totals = dict.fromkeys(RULES, 0.0)
     agreeing, changed, seconds = 0, [], []
     for g in tqdm(gold, desc="questions", dynamic_ncols=True):
@@ -54,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         a = llm.answer(g.question)
         seconds.append(time.perf_counter() - t)
-        choice = parse(a.generated or "", 6)
+        choice = parse(a.generated or "", SHOWN)
         # The reader's own test: grounded in a shown sentence and agreeing with the span (its note says so).
         agree = not e.abstained and any(AGREES in n for n in a.notes)
         agreeing += agree
@@ -67,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
             changed.append({"question": g.question, "gold": list(g.answers[:2]), "span": e.text,
                             "model": choice.answer, "f1": scores})
     n = len(gold)
+    if not n:
+        raise SystemExit(f"no factoid questions in {args.gold}")
     result = {"questions": n, "agreeing": agreeing, "f1": {r: round(v / n, 4) for r, v in totals.items()},
               "llm_p50_s": round(sorted(seconds)[n // 2], 2), "differing": changed}
     if args.json:

@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     from qa.reader.question import analyze
     from qa.settings import Settings
 
-    engine = Engine(Settings.from_env(store=args.store))
+    engine = Engine(Settings.from_env(store=args.store).replace(reader="extractive"))
     questions = [g.question for g in load_gold(DEV) if not g.extra.get("answer_kind")]
     for q in questions[:3]:
         engine.answer(q)  # models loaded, ONNX sessions warm
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         pool = [s.text for s in sentences[:PARSED]]
         timed(f"span stage (all, spaCy and span model overlapped)", r.rank_candidates, q, sentences)
         timed(f"- spaCy parse of {PARSED} sentences", lambda: list(r.nlp.pipe(pool)))
-        timed(f"- neural span model on {PARSED} sentences", r.spans.scores, question, pool)
+        timed(f"- neural span model on {PARSED} sentences", r.spans.scores, q.text, pool)
         timed("whole answer()", engine.answer, question)
     print(f"{len(questions)} dev factoids, p50 ms:")
     for name, v in times.items():

@@ -108,22 +108,27 @@ def checked(answer: str, sentence: str) -> str:
 
 
 def agrees(a: str, b: str) -> bool:
-    """One answer's words are a run of the other's, case, articles and punctuation aside; a number
-    is one word with its decimal point ("1.2" is not "12"), thousands separators dropped.
+    """One answer's words are a run of the other's (`answer_words`).
 
-    >>> agrees("About 11,000", "11000"), agrees("1", "415 million"), agrees("12%", "$1.2 billion")
-    (True, False, False)
+    >>> agrees("About 11,000", "11000"), agrees("1", "415 million"), agrees("12%", "$1.2 billion"), agrees("12%", "$12 million")
+    (True, False, False, False)
     """
-    x, y = _answer_words(a), _answer_words(b)
+    x, y = answer_words(a), answer_words(b)
     if not x or not y:
         return False
     short, long = sorted((x, y), key=len)
     return any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
 
 
-def _answer_words(text: str) -> list[str]:
+def answer_words(text: str) -> list[str]:
+    """Lower-cased words without articles; a number is one word with its decimal point or comma
+    ("1.2" is not "12"), thousands separators dropped; "%" and currency signs are words.
+
+    >>> answer_words("About $1.63 billion, the 10.000 and 5%")
+    ['about', '$', '1.63', 'billion', '10000', 'and', '5', '%']
+    """
     text = re.sub(r"(?<=\d)[.,](?=\d{3}(?!\d))", "", text.lower())
-    return [w for w in re.findall(r"\d+(?:\.\d+)?|[^\W\d_]+", text) if w not in ("a", "an", "the")]
+    return [w for w in re.findall(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[%$€£¥]", text) if w not in ("a", "an", "the")]
 
 
 def build_structured_answer(question: str, output: str, shown: list[Shown], passages: list[Passage], k: int,
@@ -143,7 +148,9 @@ def build_structured_answer(question: str, output: str, shown: list[Shown], pass
     extractive.generated = output
     if home is not None and agrees(choice.answer, offered):
         note = f"The model answered {choice.answer!r}, {AGREES} {offered!r}; the longer of the two is shown."
-        if len(choice.answer.split()) <= len(offered.split()):
+        if len(answer_words(choice.answer)) <= len(answer_words(offered)):
+            if extractive.abstained:
+                note = f"The model answered {choice.answer!r}, {AGREES} {offered!r}, which stays withheld."
             extractive.notes = [note] + extractive.notes
             extractive.signals = {**extractive.signals, **signals}
             return extractive

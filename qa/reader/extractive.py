@@ -17,6 +17,7 @@ Every answer and quote is a verbatim slice of its paragraph.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from typing import Callable, Sequence
 
@@ -47,16 +48,12 @@ class ExtractiveReader:
         self.idf = idf or (lambda term: 5.0)
         self.models = models or Models()
         self.spans = spans or SpanModel()
+        # Made here, not lazily, so two first questions at once cannot make two; its thread starts on first use.
+        self._neural_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="span-model")
 
     @cached_property
     def nlp(self):
         return load_nlp()
-
-    @cached_property
-    def _neural_worker(self):
-        from concurrent.futures import ThreadPoolExecutor
-
-        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="span-model")
 
     def read(self, question: str, passages: Sequence[Passage], k: int = 5) -> Answer:
         passages = list(passages)

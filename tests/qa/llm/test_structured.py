@@ -54,6 +54,12 @@ def test_of_two_agreeing_answers_the_longer_is_shown_quoting_its_sentence():
     assert a.confidence == 0.8 and a.signals["claims_unverified"] == 0.0
 
 
+def test_an_agreeing_answer_to_a_withheld_span_keeps_it_withheld():
+    a = build({"sentences": [1], "answer": "11,000"}, ext=extractive(abstained=True))
+    assert a.abstained and a.text == NO_ANSWER and a.withheld == "About 11,000"
+    assert "which stays withheld" in a.notes[0] and "is shown" not in a.notes[0]
+
+
 def test_a_grounded_but_disagreeing_answer_gives_way_to_the_extractive_span():
     a = build({"sentences": [1], "answer": "1,000"})  # in the sentence, but not what was asked
     assert a.text == "About 11,000" and "The model answered '1,000'" in a.notes[0] and "extractive" in a.notes[0]
