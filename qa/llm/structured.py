@@ -122,7 +122,9 @@ def agrees(a: str, b: str) -> bool:
 
 def answer_words(text: str) -> list[str]:
     """Lower-cased words without articles; a number is one word with its decimal point or comma
-    ("1.2" is not "12"), thousands separators dropped; "%" and currency signs are words.
+    ("1.2" is not "12"), thousands separators dropped; "%" and currency signs are words. Not
+    `vectorstore.words.words`: that one drops the signs and splits a decimal comma ("1,5"), and
+    changing it would change retrieval.
 
     >>> answer_words("About $1.63 billion, the 10.000 and 5%")
     ['about', '$', '1.63', 'billion', '10000', 'and', '5', '%']
