@@ -6,6 +6,7 @@ shorter and the longer of the two (what `qa.llm.structured` ships; the shorter w
 rule). Train questions only: the rule is never chosen on test.
 
     python -m benchmarks.llm_agreement --store .store --every 5     # 440 questions, ~12 min
+    python -m benchmarks.llm_agreement --store .store --gold data/gold/extra/train_more.jsonl --every 1   # 895, ~25 min
 """
 
 from __future__ import annotations

@@ -39,6 +39,12 @@ from qa.reader.question import analyze
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN = ROOT / "data" / "gold" / "train.jsonl"
 DEV = ROOT / "data" / "gold" / "dev.jsonl"
+# Encyclopedic articles and questions written for this project (SQuAD 2.0 layout, checked by
+# `benchmarks.check_wiki`), read over a store of their own paragraphs. The shipped models do not
+# learn from them (`--wiki-stages` does; the README has the measurements): with them, the reader got
+# worse at telling its right answers from its wrong ones on the SQuAD subset.
+WIKI = ROOT / "data" / "gold" / "extra" / "wiki"
+WIKI_STAGES: tuple[str, ...] = ()
 CODE = [ROOT / "qa" / "reader" / f for f in ("features.py", "candidates.py", "question.py", "extractive.py", "neural.py")] + \
     [ROOT / "qa" / "qtype.py", ROOT / "vectorstore" / "words.py", Path(__file__)]
 # The neural span model's weights: the shipped adapter (dev, test, reading) and one adapter per
@@ -77,6 +83,26 @@ def fingerprint() -> dict:
             "span_adapters": file_hash(*adapters)}
 
 
+def wiki_files() -> list[Path]:
+    return sorted(WIKI.glob("*.json"))
+
+
+def wiki_gold(settings, progress: bool):
+    """(engine over the encyclopedic paragraphs, their questions grouped by article)."""
+    import tempfile
+
+    from qa.evaluate.squad import squad_engine
+
+    articles = [a for f in wiki_files() for a in json.loads(f.read_text(encoding="utf-8"))["data"]]
+    merged = Path(tempfile.gettempdir()) / f"qa-wiki-{file_hash(*wiki_files())}.json"
+    merged.write_text(json.dumps({"version": "wiki", "data": articles}), encoding="utf-8")
+    engine, gold = squad_engine(merged, settings, progress=progress)
+    article = {qa["id"]: a["title"] for a in articles for p in a["paragraphs"] for qa in p["qas"]}
+    # The article is the fold group, as the source document is for transcripts.
+    return engine, [GoldQuestion(g.id, g.question, g.answers, g.evidence, {"source": "wiki:" + article[g.id]})
+                    for g in gold]
+
+
 def train_booster(name: str, X: np.ndarray, y: np.ndarray, threads: int = 2):
     import lightgbm
 
@@ -101,7 +127,7 @@ def out_of_fold(name: str, X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> 
     return oof
 
 
-def cross_fit(items: list[dict], key: str, name: str, X, y, groups, owners):
+def cross_fit(items: list[dict], key: str, name: str, X, y, groups, owners, stages=WIKI_STAGES):
     """Set ``prob`` on every object under ``item[key]``: out of fold for the training rows (the
     answerable questions), from the full model for the rest; sort each item's list by it; return
     the full model."""
@@ -109,7 +135,7 @@ def cross_fit(items: list[dict], key: str, name: str, X, y, groups, owners):
     for (_, obj), p in zip(owners, out_of_fold(name, X, y, groups)):
         obj.prob = float(p)
     for it in items:
-        if not it["gold"].answers and it[key]:
+        if (not it["gold"].answers or (it["wiki"] and name not in stages)) and it[key]:
             for obj, p in zip(it[key], model.predict(np.asarray([o.features for o in it[key]]))):
                 obj.prob = float(p)
         it[key].sort(key=lambda o: o.prob, reverse=True)
@@ -155,14 +181,14 @@ def collect(engine, reader: ExtractiveReader, gold: list[GoldQuestion], progress
                 labels.append(1 if is_relevant(s.passage.text, g.evidence) else -1)  # -1: same words elsewhere, ignored
             else:
                 labels.append(0)
-        out.append({"gold": g, "q": q, "sentences": sents, "labels": labels})
+        out.append({"gold": g, "q": q, "sentences": sents, "labels": labels, "wiki": group_of(g).startswith("wiki:")})
     return out
 
 
-def stage_rows(items: list[dict], key: str, label_key: str, answerable_only: bool):
+def stage_rows(items: list[dict], key: str, label_key: str, answerable_only: bool, wiki: bool = True):
     X, y, groups, owners = [], [], [], []
     for i, it in enumerate(items):
-        if answerable_only and not it["gold"].answers:
+        if (answerable_only and not it["gold"].answers) or (it["wiki"] and not wiki):
             continue
         for obj, lab in zip(it[key], it[label_key]):
             if lab < 0:
@@ -180,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=WEIGHTS, help="where the model files go (default qa/reader/weights)")
     ap.add_argument("--no-dev-eval", action="store_true", help="skip the final qa eval run on dev")
     ap.add_argument("--cache", type=Path, help="keep the retrieval and sentence stage here between runs (local iteration)")
+    ap.add_argument("--wiki-stages", help=f"comma-separated stages that learn from {WIKI.relative_to(ROOT)}/ "
+                                          "(sentence,span,answer; default none): an experiment, see the README")
     args = ap.parse_args(argv)
     random.seed(SEED)
     from qa.engine import Engine
@@ -192,43 +220,60 @@ def main(argv: list[str] | None = None) -> int:
     untrained = Models(folder=args.out / "__none__")
     reader = ExtractiveReader(engine.embedder, engine.settings, idf=engine.retriever.idf, models=untrained)
     train = load_gold(TRAIN)
+    stages = tuple(filter(None, args.wiki_stages.split(","))) if args.wiki_stages is not None else WIKI_STAGES
+    wiki_engine, wiki, wiki_reader = None, [], None
+    if stages:
+        wiki_engine, wiki = wiki_gold(engine.settings, progress)
+        wiki_reader = ExtractiveReader(wiki_engine.embedder, wiki_engine.settings, idf=wiki_engine.retriever.idf,
+                                       models=untrained)
     if args.cache and args.cache.exists():
         import pickle  # a local scratch cache of this script's own output, never shipped
 
         items = pickle.loads(args.cache.read_bytes())
     else:
         items = collect(engine, reader, train, progress)
+        if wiki:
+            items += collect(wiki_engine, wiki_reader, wiki, progress)
         if args.cache:
             import pickle
 
             args.cache.write_bytes(pickle.dumps(items))
+    items = [it for it in items if stages or not it.get("wiki")]  # a cache may hold them
+    for it in items:
+        it.setdefault("wiki", False)
 
     # 1. Sentences: out-of-fold probabilities order each question's sentences.
-    X, y, groups, owners = stage_rows(items, "sentences", "labels", answerable_only=True)
+    X, y, groups, owners = stage_rows(items, "sentences", "labels", answerable_only=True, wiki="sentence" in stages)
     print(f"sentence rows {len(y)}, positives {int(y.sum())}", file=sys.stderr)
-    sentence_model = cross_fit(items, "sentences", "sentence", X, y, groups, owners)
+    sentence_model = cross_fit(items, "sentences", "sentence", X, y, groups, owners, stages)
 
-    # 2. Spans of the best sentences, with neural span scores from the fold's model.
+    # 2. Spans of the best sentences, with neural span scores from the fold's model (the shipped
+    # model for encyclopedic questions: none of them was in its training).
     from tqdm import tqdm
 
-    folds = fold_span_models()
+    from qa.reader.neural import SpanModel
+
+    folds, shipped = fold_span_models(), SpanModel(SPAN_ADAPTER)
     for it in tqdm(items, desc="candidates", disable=not progress, dynamic_ncols=True):
-        reader.spans = folds[fold_of(group_of(it["gold"]))]
-        it["candidates"] = reader.candidates(it["q"], it["sentences"])
+        r = wiki_reader if it["wiki"] else reader
+        r.spans = shipped if it["wiki"] else folds[fold_of(group_of(it["gold"]))]
+        it["candidates"] = r.candidates(it["q"], it["sentences"])
         golds = it["gold"].answers
         it["span_labels"] = [int(bool(golds) and best_over(f1_score, c.text, golds) >= 0.5) for c in it["candidates"]]
-    X, y, groups, owners = stage_rows(items, "candidates", "span_labels", answerable_only=True)
+    X, y, groups, owners = stage_rows(items, "candidates", "span_labels", answerable_only=True, wiki="span" in stages)
     print(f"span rows {len(y)}, positives {int(y.sum())}", file=sys.stderr)
-    span_model = cross_fit(items, "candidates", "span", X, y, groups, owners)
+    span_model = cross_fit(items, "candidates", "span", X, y, groups, owners, stages)
 
-    print(diagnostics(items), file=sys.stderr)
+    print("transcripts " + diagnostics([it for it in items if not it["wiki"]]), file=sys.stderr)
+    if wiki:
+        print("encyclopedic " + diagnostics([it for it in items if it["wiki"]]), file=sys.stderr)
 
     # 3. Whether to answer: label = the top candidate is right (F1 >= 0.5).
     rows, labels, groups, preds = [], [], [], []
     from qa.reader.features import answer_row
 
     for it in items:
-        if it["q"].qtype.name == "sentence":
+        if it["q"].qtype.name == "sentence" or (it["wiki"] and "answer" not in stages):
             continue
         top = it["candidates"][0] if it["candidates"] else None
         best = top.sentence if top else it["sentences"][0]
@@ -246,6 +291,12 @@ def main(argv: list[str] | None = None) -> int:
     calibrated = np.array([platt(p, ab) for p in oof])
     threshold, oof_metrics = choose_threshold(calibrated, preds)
     print(f"out-of-fold on train: threshold {threshold:.2f} -> {oof_metrics}", file=sys.stderr)
+    domain = np.array([p[0].extra.get("source", "").startswith("wiki:") for p in preds])
+    by_domain = {}
+    for name, mask in (("transcripts", ~domain), ("encyclopedic", domain)):
+        if mask.any() and domain.any():
+            by_domain[name] = scores_at(threshold, calibrated[mask], [p for p, m in zip(preds, mask) if m])
+            print(f"  {name}: {by_domain[name]}", file=sys.stderr)
 
     args.out.mkdir(parents=True, exist_ok=True)
     for name, model in (("sentence", sentence_model), ("span", span_model), ("answer", answer_model)):
@@ -259,8 +310,9 @@ def main(argv: list[str] | None = None) -> int:
         "trained_from": fingerprint(),
         "calibration": {"platt": ab, "method": "Platt scaling of out-of-fold answer-model probabilities"},
         "threshold": threshold,
-        "train": {"questions": len(train), "answerable": sum(1 for g in train if g.answers),
-                  "out_of_fold": oof_metrics},
+        "train": {"questions": len(train), "answerable": sum(1 for g in train if g.answers), "out_of_fold": oof_metrics,
+                  **({"encyclopedic": {"questions": len(wiki), "answerable": sum(1 for g in wiki if g.answers),
+                                       "stages": list(stages), "out_of_fold_by_domain": by_domain}} if wiki else {})},
         "seconds": round(time.perf_counter() - t0, 1),
     }
     (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
@@ -308,23 +360,29 @@ def fit_platt(p: np.ndarray, y: np.ndarray) -> list[float]:
     return [round(float(a), 6), round(float(b), 6)]
 
 
+def scores_at(t: float, probs: np.ndarray, preds: list[tuple[GoldQuestion, str]]) -> dict:
+    """Mean F1 (abstaining on an unanswerable question scores 1), coverage and answered precision
+    when answering above ``t``."""
+    f1s, answered, right = [], 0, 0
+    for p, (g, text) in zip(probs, preds):
+        if p < t:
+            f1s.append(0.0 if g.answers else 1.0)
+        else:
+            f = best_over(f1_score, text, g.answers) if g.answers else 0.0
+            f1s.append(f)
+            answered += 1
+            right += f >= 0.5
+    return {"f1": round(sum(f1s) / len(f1s), 4), "coverage": round(answered / len(f1s), 4),
+            "answered_precision": round(right / max(1, answered), 4)}
+
+
 def choose_threshold(probs: np.ndarray, preds: list[tuple[GoldQuestion, str]]) -> tuple[float, dict]:
-    """The abstention threshold with the best mean F1 (abstaining on unanswerable scores 1)."""
+    """The abstention threshold with the best mean F1."""
     best = (-1.0, 0.5, {})
     for t in np.arange(0.1, 0.91, 0.01):
-        f1s, answered, right = [], 0, 0
-        for p, (g, text) in zip(probs, preds):
-            if p < t:
-                f1s.append(0.0 if g.answers else 1.0)
-            else:
-                f = best_over(f1_score, text, g.answers) if g.answers else 0.0
-                f1s.append(f)
-                answered += 1
-                right += f >= 0.5
-        score = sum(f1s) / len(f1s)
-        if score > best[0] + 1e-9:
-            best = (score, round(float(t), 2), {"f1": round(score, 4), "coverage": round(answered / len(f1s), 4),
-                                                "answered_precision": round(right / max(1, answered), 4)})
+        m = scores_at(t, probs, preds)
+        if m["f1"] > best[0] + 1e-9:
+            best = (m["f1"], round(float(t), 2), m)
     return best[1], best[2]
 
 

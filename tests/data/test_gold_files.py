@@ -57,3 +57,37 @@ def test_the_extra_training_questions_pass_every_check(name):
     problems, items = check_file(ROOT / "data" / "gold" / "extra" / name, [TRAIN])
     assert not problems, problems[:5]
     assert items
+
+
+def test_the_encyclopedic_training_articles_pass_every_check():
+    """data/gold/extra/wiki/: SQuAD-layout articles written for training, checked by benchmarks.check_wiki."""
+    from benchmarks.check_wiki import check_files
+    from benchmarks.train_reader import wiki_files
+
+    problems, stats = check_files(wiki_files())
+    assert not problems, problems[:5]
+    assert stats["answerable"] >= 300 and stats["unanswerable"] >= 200
+
+
+def test_wiki_checker_rejects_the_outside_benchmark_and_bad_offsets(tmp_path):
+    """It keeps SQuAD's own text out of training, and an answer must sit at its offset."""
+    from benchmarks.check_wiki import BENCHMARK, check_files
+
+    problems, _ = check_files([BENCHMARK])
+    assert any("outside benchmark's topic" in p for p in problems)
+    assert any("shares 8 words in a row" in p for p in problems)
+    context = ("The Danube rises in the Black Forest and flows for about 2,850 kilometres through ten countries "
+               "before it reaches the Black Sea in Romania and Ukraine, draining a basin of some 801,000 square "
+               "kilometres that is home to more than eighty million people.")
+    good = {"id": "t-1", "question": "How long is the Danube?", "is_impossible": False,
+            "answers": [{"text": "about 2,850 kilometres", "answer_start": context.index("about 2,850")}]}
+    bad = {**good, "id": "t-2", "question": "Where does the Danube rise?",
+           "answers": [{"text": "the Black Forest", "answer_start": 3}]}
+    none = {"id": "t-3", "question": "When was the Danube first bridged?", "is_impossible": True, "answers": [],
+            "plausible_answers": [{"text": "Romania", "answer_start": context.index("Romania")}]}
+    path = tmp_path / "w.json"
+    for qas, reason in (([good, none], None), ([good, bad, none], "is not at answer_start 3"),
+                        ([good], "needs answerable and unanswerable")):
+        path.write_text(json.dumps({"data": [{"title": "Danube", "paragraphs": [{"context": context, "qas": qas}]}]}))
+        problems, _ = check_files([path])
+        assert (problems == []) if reason is None else any(reason in p for p in problems), problems

@@ -14,7 +14,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "analyst"
 @pytest.fixture
 def engine(fake_engine):
     # Engine mechanics on fake-embedder vectors: the reader's confidence there (0.16 for the
-    # Warsaw question, under the 0.26 threshold) is not what these tests are about.
+    # Warsaw question, under the threshold) is not what these tests are about.
     fake_engine.settings = dataclasses.replace(fake_engine.settings, min_confidence=0.0)
     fake_engine.ingester().run([FIXTURES])
     return fake_engine

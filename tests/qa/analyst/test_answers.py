@@ -83,7 +83,7 @@ def test_a_document_filter_keeps_lists_and_statements_to_it(engine):
 
 def test_relative_date_resolved_against_the_briefing(engine):
     # The resolution is under test, not the reader's confidence on fake-embedder vectors (0.16
-    # here, under the 0.26 threshold; the real corpus's case is in test_analyst_real.py).
+    # here, under the threshold; the real corpus's case is in test_analyst_real.py).
     engine.settings = dataclasses.replace(engine.settings, min_confidence=0.0)
     a = engine.answer("When does the President travel to Warsaw?")
     assert a.text.lower() == "tomorrow", (a.text, a.withheld, a.confidence)

@@ -1,0 +1,78 @@
+"""Score reader model folders (`train_reader --out DIR`) side by side on one question set.
+
+    python -m benchmarks.compare_weights qa/reader/weights /tmp/variant --on squad --store .store
+
+For each folder, at the threshold in its manifest: F1 over all questions, F1 on the answerable
+ones, and how well its confidence ranks right answers above the rest (AUC; "right" is an answer
+with F1 >= 0.5), which does not depend on the threshold. Sets: `dev`, `squad` (the SQuAD 2.0
+subset, in its own store) and `wiki` (the encyclopedic training articles, `data/gold/extra/wiki/`).
+Never `test`: variants are chosen without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def auc(right: list[float], rest: list[float]) -> float:
+    """P(a right answer's confidence > a wrong or unanswerable one's); ties count half.
+
+    >>> auc([0.9, 0.8], [0.1, 0.8])
+    0.875
+    """
+    pairs = sum((r > w) + 0.5 * (r == w) for r in right for w in rest)
+    return pairs / (len(right) * len(rest)) if right and rest else float("nan")
+
+
+def score(results: list[dict], threshold: float) -> dict:
+    """Metrics of per-question results (confidence, f1 when answered, answerable) at ``threshold``."""
+    answerable = [r for r in results if r["answers"]]
+    per = [(r["f1"] if r["confidence"] >= threshold else 0.0) if r["answers"] else float(r["confidence"] < threshold)
+           for r in results]
+    right = [r["confidence"] for r in results if r["answers"] and r["f1"] >= 0.5]
+    rest = [r["confidence"] for r in results if not (r["answers"] and r["f1"] >= 0.5)]
+    return {"threshold": threshold, "f1": round(sum(per) / len(per), 4),
+            "answerable_f1": round(sum(r["f1"] for r in answerable if r["confidence"] >= threshold) / len(answerable), 4),
+            "top_answer_right": len(right), "auc": round(auc(right, rest), 4), "questions": len(results)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("folders", nargs="+", type=Path)
+    ap.add_argument("--on", choices=("dev", "squad", "wiki"), default="dev")
+    ap.add_argument("--store", default=".store", help="the transcripts' store (for --on dev)")
+    args = ap.parse_args(argv)
+    from qa.engine import Engine
+    from qa.evaluate.gold import load_gold
+    from qa.evaluate.run import evaluate
+    from qa.reader.models import Models
+    from qa.settings import Settings
+
+    settings = Settings.from_env(store=args.store, min_confidence=0.0)  # every answer kept; thresholds applied below
+    if args.on == "squad":
+        from qa.evaluate.squad import squad_engine
+
+        engine, gold = squad_engine(ROOT / "data" / "squad" / "squad2-dev-subset.json", settings)
+    elif args.on == "wiki":
+        from benchmarks.train_reader import wiki_gold
+
+        engine, gold = wiki_gold(settings, progress=False)
+    else:
+        engine, gold = Engine(settings), load_gold(ROOT / "data" / "gold" / "dev.jsonl")
+        gold = [g for g in gold if g.answer_kind == "factoid"]
+    rows = []
+    for folder in args.folders:
+        engine.reader.models = Models(folder=folder)
+        threshold = json.loads((folder / "manifest.json").read_text())["threshold"]
+        results = evaluate(engine, gold, k=5)["questions"]
+        rows.append({"folder": str(folder), "on": args.on, **score(results, threshold)})
+        print(json.dumps(rows[-1]), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
