@@ -43,8 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     answerable = np.array([bool(g.answers) for g in gold])
     for folder in args.folders:
         X, y = tr.read_table(folder / "answer_table.csv")
-        if len(y) != len(gold):
-            raise SystemExit(f"{folder}: {len(y)} rows, but train.jsonl has {len(gold)} non-sentence questions")
+        if len(y) != len(gold) or y[~answerable].any():  # an unanswerable question's row is never "right"
+            raise SystemExit(f"{folder}: its {len(y)} rows do not line up with train.jsonl's {len(gold)} non-sentence "
+                             "questions (trained with other question types?)")
         best, fixed = [], []
         for seed in range(args.seeds):
             tr.SEED = 100 + seed

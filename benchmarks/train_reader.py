@@ -221,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     reader = ExtractiveReader(engine.embedder, engine.settings, idf=engine.retriever.idf, models=untrained)
     train = load_gold(TRAIN)
     stages = tuple(filter(None, args.wiki_stages.split(","))) if args.wiki_stages is not None else WIKI_STAGES
+    if set(stages) - set(FEATURES):
+        ap.error(f"--wiki-stages takes {', '.join(FEATURES)}; got {args.wiki_stages!r}")
     wiki_engine, wiki, wiki_reader = None, [], None
     if stages:
         wiki_engine, wiki = wiki_gold(engine.settings, progress)
@@ -241,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     items = [it for it in items if stages or not it.get("wiki")]  # a cache may hold them
     for it in items:
         it.setdefault("wiki", False)
+    if wiki and not any(it["wiki"] for it in items):  # a cache written without them
+        items += collect(wiki_engine, wiki_reader, wiki, progress)
 
     # 1. Sentences: out-of-fold probabilities order each question's sentences.
     X, y, groups, owners = stage_rows(items, "sentences", "labels", answerable_only=True, wiki="sentence" in stages)
@@ -291,11 +295,11 @@ def main(argv: list[str] | None = None) -> int:
     calibrated = np.array([platt(p, ab) for p in oof])
     threshold, oof_metrics = choose_threshold(calibrated, preds)
     print(f"out-of-fold on train: threshold {threshold:.2f} -> {oof_metrics}", file=sys.stderr)
-    domain = np.array([p[0].extra.get("source", "").startswith("wiki:") for p in preds])
+    domain = np.array([group_of(p[0]).startswith("wiki:") for p in preds])
     by_domain = {}
     for name, mask in (("transcripts", ~domain), ("encyclopedic", domain)):
         if mask.any() and domain.any():
-            by_domain[name] = scores_at(threshold, calibrated[mask], [p for p, m in zip(preds, mask) if m])
+            by_domain[name] = rounded(scores_at(threshold, calibrated[mask], [p for p, m in zip(preds, mask) if m]))
             print(f"  {name}: {by_domain[name]}", file=sys.stderr)
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -306,8 +310,11 @@ def main(argv: list[str] | None = None) -> int:
         w.writerow(list(ANSWER_FEATURES) + ["label"])
         for row, lab in zip(X.tolist(), y.tolist()):
             w.writerow([("" if v != v else repr(v)) for v in row] + [int(lab)])
+    trained_from = fingerprint()
+    if stages:  # so that the staleness test rejects these models if they are ever shipped by mistake
+        trained_from.update(wiki=file_hash(*wiki_files()), wiki_stages=list(stages))
     manifest = {
-        "trained_from": fingerprint(),
+        "trained_from": trained_from,
         "calibration": {"platt": ab, "method": "Platt scaling of out-of-fold answer-model probabilities"},
         "threshold": threshold,
         "train": {"questions": len(train), "answerable": sum(1 for g in train if g.answers), "out_of_fold": oof_metrics,
@@ -329,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
 def diagnostics(items: list[dict]) -> str:
     """Where answerable questions are lost: sentence choice, candidate recall, span choice."""
     ans = [it for it in items if it["gold"].answers and it["q"].qtype.name != "sentence"]
+    if not ans:
+        return "no answerable questions"
     sent1 = sum(1 for it in ans if it["sentences"] and _contains(it["sentences"][0].text, it["gold"].answers))
     cand = sum(1 for it in ans if any(l for l in it["span_labels"]))
     top = sum(1 for it in ans if it["candidates"] and best_over(f1_score, it["candidates"][0].text, it["gold"].answers) >= 0.5)
@@ -372,17 +381,20 @@ def scores_at(t: float, probs: np.ndarray, preds: list[tuple[GoldQuestion, str]]
             f1s.append(f)
             answered += 1
             right += f >= 0.5
-    return {"f1": round(sum(f1s) / len(f1s), 4), "coverage": round(answered / len(f1s), 4),
-            "answered_precision": round(right / max(1, answered), 4)}
+    return {"f1": sum(f1s) / len(f1s), "coverage": answered / len(f1s), "answered_precision": right / max(1, answered)}
+
+
+def rounded(m: dict) -> dict:
+    return {k: round(v, 4) for k, v in m.items()}
 
 
 def choose_threshold(probs: np.ndarray, preds: list[tuple[GoldQuestion, str]]) -> tuple[float, dict]:
-    """The abstention threshold with the best mean F1."""
+    """The abstention threshold with the best mean F1 (compared unrounded)."""
     best = (-1.0, 0.5, {})
     for t in np.arange(0.1, 0.91, 0.01):
         m = scores_at(t, probs, preds)
         if m["f1"] > best[0] + 1e-9:
-            best = (m["f1"], round(float(t), 2), m)
+            best = (m["f1"], round(float(t), 2), rounded(m))
     return best[1], best[2]
 
 

@@ -6,7 +6,8 @@ import benchmarks.compare_weights as cw
 
 
 def test_doctests():
-    assert doctest.testmod(cw).failed == 0
+    result = doctest.testmod(cw)
+    assert result.failed == 0 and result.attempted > 0
 
 
 def test_score_applies_the_threshold_and_ranks_right_answers():
@@ -29,4 +30,5 @@ def test_score_applies_the_threshold_and_ranks_right_answers():
 def test_answer_seeds_doctests():
     import benchmarks.answer_seeds as seeds
 
-    assert doctest.testmod(seeds).failed == 0
+    result = doctest.testmod(seeds)
+    assert result.failed == 0 and result.attempted > 0
