@@ -48,8 +48,7 @@ def main(argv: list[str] | None = None) -> int:
                              "questions (trained with other question types?)")
         best, fixed = [], []
         for seed in range(args.seeds):
-            tr.SEED = 100 + seed
-            oof = tr.out_of_fold("answer", X, y, groups)
+            oof = tr.out_of_fold("answer", X, y, groups, seed=100 + seed)
             ab = tr.fit_platt(oof, y)
             cal = np.array([platt(p, ab) for p in oof])
             best.append(max(decided_right(cal, y, answerable, t) for t in np.arange(0.1, 0.91, 0.01)))

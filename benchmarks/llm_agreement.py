@@ -21,14 +21,15 @@ RULES = ("extractive span", "model's answer", "shorter", "longer")
 def shown(rule: str, model: str, span: str) -> str:
     """The answer a rule shows for two agreeing answers; a tie goes to the span for "longer" (what
     ships) and to the model for "shorter" (what the previous rule did)."""
-    from qa.llm.structured import answer_words
+    from qa.llm.structured import longer
 
     if rule == "extractive span":
         return span
     if rule == "model's answer":
         return model
-    longer = len(answer_words(model)) > len(answer_words(span))
-    return (model if longer else span) if rule == "longer" else (span if longer else model)
+    if rule == "longer":
+        return model if longer(model, span) else span  # the shipped rule, through the same predicate
+    return span if longer(model, span) else model
 
 
 def main(argv: list[str] | None = None) -> int:

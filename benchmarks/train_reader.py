@@ -103,27 +103,27 @@ def wiki_gold(settings, progress: bool):
                     for g in gold]
 
 
-def train_booster(name: str, X: np.ndarray, y: np.ndarray, threads: int = 2):
+def train_booster(name: str, X: np.ndarray, y: np.ndarray, threads: int = 2, seed: int = SEED):
     import lightgbm
 
     p = dict(PARAMS[name])
     rounds = p.pop("num_boost_round")
     cats = [FEATURES[name].index(c) for c in CATEGORICAL[name]]
     data = lightgbm.Dataset(X, y, feature_name=list(FEATURES[name]), categorical_feature=cats, free_raw_data=False)
-    p.update(seed=SEED, deterministic=True, num_threads=threads, verbose=-1, force_row_wise=True)
+    p.update(seed=seed, deterministic=True, num_threads=threads, verbose=-1, force_row_wise=True)
     if name in MONOTONE:
         p["monotone_constraints"] = [MONOTONE[name].get(f, 0) for f in FEATURES[name]]
     return lightgbm.train(p, data, num_boost_round=rounds)
 
 
-def out_of_fold(name: str, X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
+def out_of_fold(name: str, X: np.ndarray, y: np.ndarray, groups: np.ndarray, seed: int = SEED) -> np.ndarray:
     """Each row's probability from a model that did not see its group's rows."""
     folds = np.array([fold_of(g) for g in groups])
     oof = np.zeros(len(y))
     for f in range(FOLDS):
         test = folds == f
         if test.any() and (~test).any() and len(set(y[~test])) > 1:
-            oof[test] = train_booster(name, X[~test], y[~test]).predict(X[test])
+            oof[test] = train_booster(name, X[~test], y[~test], seed=seed).predict(X[test])
     return oof
 
 

@@ -120,6 +120,15 @@ def agrees(a: str, b: str) -> bool:
     return any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
 
 
+def longer(a: str, b: str) -> bool:
+    """``a`` has more words than ``b`` (`answer_words`): of two agreeing answers, the one shown.
+
+    >>> longer("March 2023", "2023"), longer("the 2023", "2023")
+    (True, False)
+    """
+    return len(answer_words(a)) > len(answer_words(b))
+
+
 def answer_words(text: str) -> list[str]:
     """Lower-cased words without articles; a number is one word with its decimal point or comma
     ("1.2" is not "12"), thousands separators dropped; "%" and currency signs are words. Not
@@ -150,7 +159,7 @@ def build_structured_answer(question: str, output: str, shown: list[Shown], pass
     extractive.generated = output
     if home is not None and agrees(choice.answer, offered):
         note = f"The model answered {choice.answer!r}, {AGREES} {offered!r}; the longer of the two is shown."
-        if len(answer_words(choice.answer)) <= len(answer_words(offered)):
+        if not longer(choice.answer, offered):
             if extractive.abstained:
                 note = f"The model answered {choice.answer!r}, {AGREES} {offered!r}, which stays withheld."
             extractive.notes = [note] + extractive.notes
