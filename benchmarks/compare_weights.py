@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     from qa.engine import Engine
     from qa.evaluate.gold import load_gold
     from qa.evaluate.run import evaluate
-    from qa.reader.models import Models
+    from benchmarks.train_reader import use_weights
     from qa.settings import Settings
 
     settings = Settings.from_env(store=args.store, min_confidence=0.0)  # every answer kept; thresholds applied below
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         gold = [g for g in gold if g.answer_kind == "factoid"]
     rows = []
     for folder in args.folders:
-        engine.reader.models = Models(folder=folder)
+        use_weights(engine, folder)
         threshold = json.loads((folder / "manifest.json").read_text())["threshold"]
         results = evaluate(engine, gold, k=5)["questions"]
         rows.append({"folder": str(folder), "on": args.on, **score(results, threshold)})

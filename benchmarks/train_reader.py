@@ -21,6 +21,7 @@ import functools
 import hashlib
 import json
 import random
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -75,10 +76,10 @@ def settings_hash() -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def fingerprint() -> dict:
+def fingerprint(adapter: Path = SPAN_ADAPTER, folds: Path = SPAN_FOLDS) -> dict:
     """What the shipped models depend on; a test compares it with the repository's files."""
-    adapters = [SPAN_ADAPTER / "adapter_model.safetensors"] + \
-        [SPAN_FOLDS / f"f{k}" / "adapter_model.safetensors" for k in range(FOLDS)]
+    adapters = [adapter / "adapter_model.safetensors"] + \
+        [fold_adapter(folds, k) / "adapter_model.safetensors" for k in range(FOLDS)]
     return {"train": file_hash(TRAIN), "dev": file_hash(DEV), "code": file_hash(*CODE), "settings": settings_hash(),
             "span_adapters": file_hash(*adapters)}
 
@@ -152,10 +153,24 @@ def group_of(g: GoldQuestion) -> str:
 
 
 @functools.cache
-def fold_span_models() -> list:
+def fold_adapter(folds: Path, k: int) -> Path:
+    """Fold k's adapter: ``f{k}/`` as shipped, or ``f{k}/adapter/`` as crossfit.py writes it."""
+    return folds / f"f{k}" / "adapter" if (folds / f"f{k}" / "adapter").is_dir() else folds / f"f{k}"
+
+
+def fold_span_models(folds: Path = SPAN_FOLDS) -> list:
     from qa.reader.neural import SpanModel
 
-    return [SpanModel(SPAN_FOLDS / f"f{k}") for k in range(FOLDS)]
+    return [SpanModel(fold_adapter(folds, k)) for k in range(FOLDS)]
+
+
+def use_weights(engine, folder: Path) -> None:
+    """Read with the models in ``folder``, and with its span adapter when it has its own."""
+    from qa.reader.neural import SpanModel
+
+    engine.reader.models = Models(folder=folder)
+    if (folder / "span_adapter").is_dir() and folder.resolve() != WEIGHTS.resolve():
+        engine.reader.spans = SpanModel(folder / "span_adapter")
 
 
 def fold_of(group: str) -> int:
@@ -208,6 +223,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, help="keep the retrieval and sentence stage here between runs (local iteration)")
     ap.add_argument("--wiki-stages", help=f"comma-separated stages that learn from {WIKI.relative_to(ROOT)}/ "
                                           "(sentence,span,answer; default none): an experiment, see the README")
+    ap.add_argument("--span-adapter", type=Path, default=SPAN_ADAPTER,
+                    help="the neural span adapter the reader ships with (an experiment: copied into --out)")
+    ap.add_argument("--span-folds", type=Path, default=SPAN_FOLDS,
+                    help="its five cross-fitted fold adapters, f0..f4/ (default benchmarks/neural_span/folds)")
     args = ap.parse_args(argv)
     random.seed(SEED)
     from qa.engine import Engine
@@ -257,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from qa.reader.neural import SpanModel
 
-    folds, shipped = fold_span_models(), SpanModel(SPAN_ADAPTER)
+    folds, shipped = fold_span_models(args.span_folds), SpanModel(args.span_adapter)
     for it in tqdm(items, desc="candidates", disable=not progress, dynamic_ncols=True):
         r = wiki_reader if it["wiki"] else reader
         r.spans = shipped if it["wiki"] else folds[fold_of(group_of(it["gold"]))]
@@ -303,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {name}: {by_domain[name]}", file=sys.stderr)
 
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.span_adapter.resolve() != (args.out / "span_adapter").resolve():
+        shutil.copytree(args.span_adapter, args.out / "span_adapter", dirs_exist_ok=True)
     for name, model in (("sentence", sentence_model), ("span", span_model), ("answer", answer_model)):
         model.save_model(str(args.out / f"{name}.txt"))
     with open(args.out / "answer_table.csv", "w", newline="") as fh:
@@ -310,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         w.writerow(list(ANSWER_FEATURES) + ["label"])
         for row, lab in zip(X.tolist(), y.tolist()):
             w.writerow([("" if v != v else repr(v)) for v in row] + [int(lab)])
-    trained_from = fingerprint()
+    trained_from = fingerprint(args.span_adapter, args.span_folds)
     if stages:  # so that the staleness test rejects these models if they are ever shipped by mistake
         trained_from.update(wiki=file_hash(*wiki_files()), wiki_stages=list(stages))
     manifest = {
@@ -406,7 +427,7 @@ def evaluate_dev(store: str, threshold: float, folder: Path = WEIGHTS) -> tuple[
     from qa.settings import Settings
 
     engine = Engine(Settings.from_env(store=store, min_confidence=0.0))
-    engine.reader.models = Models(folder=folder)  # the models just written, not the shipped ones
+    use_weights(engine, folder)  # the models just written, not the shipped ones
     m = evaluate(engine, load_gold(DEV), k=5)
     results = [QuestionResult(**q) for q in m["questions"]]
 

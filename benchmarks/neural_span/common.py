@@ -190,6 +190,28 @@ def gold_example(tok, d, corpus=None):
                 answers=[])
 
 
+def squad_examples(tok, path, group_prefix="wiki:"):
+    """SQuAD-2.0 layout file -> examples; an unanswerable question's window is centred on its
+    plausible (wrong) span, so the model learns to refuse it where it would be fooled."""
+    out = []
+    for art in json.load(open(path))["data"]:
+        for p in art["paragraphs"]:
+            ctx = p["context"]
+            for q in p["qas"]:
+                spans = q["answers"] or q.get("plausible_answers") or []
+                a = spans[0]["answer_start"] if spans else 0
+                b = a + len(spans[0]["text"]) if spans else min(len(ctx), 200)
+                win, off = window(tok, q["question"], ctx, a, b)
+                ok = bool(q["answers"]) and not q.get("is_impossible")
+                out.append(dict(id=q["id"], question=q["question"], context=win,
+                                ans_start=a - off if ok else None, ans_end=b - off if ok else None,
+                                group=group_prefix + art["title"],
+                                answers=[x["text"] for x in q["answers"]] if ok else []))
+                if ok:
+                    assert win[a - off:b - off] == spans[0]["text"], q["id"]
+    return out
+
+
 def featurize(tok, question, context, max_len=MAX_LEN, stride=64):
     """Tokenise (question, context) with overflow windows. Returns BatchEncoding with offsets."""
     return tok(question, context, truncation="only_second", max_length=max_len, stride=stride,

@@ -47,6 +47,8 @@ def main():
     ap.add_argument("--folds", default="0,1,2,3,4")
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--outdir", default=os.path.join(WORK, "folds"))
+    ap.add_argument("--extra", action="store_true",
+                    help="also train on prep.py's extra.json (train_more.jsonl outside the fold, and the encyclopedic questions)")
     ap.add_argument("--max_batches", type=int, default=None, help="smoke test: batches per epoch")
     ap.add_argument("--eval_epochs", action="store_true", help="also score the fold's held-out set (torch fp32) after each epoch (no selection, final epoch kept)")
     args = ap.parse_args()
@@ -63,21 +65,25 @@ def main():
     ex = {e["id"]: e for n in ("train", "holdout") for e in json.load(open(f"{D}/{n}.json"))}
     jl = read_jsonl(f"{MAIN}/data/gold/train.jsonl")
     assert len(ex) == len(jl) == len({d["id"] for d in jl}), (len(ex), len(jl))
+    extra = json.load(open(f"{D}/extra.json")) if args.extra else []
     assign = {d["id"]: dict(group=group_of(d), fold=fold_of(group_of(d))) for d in jl}
     json.dump(assign, open(f"{args.outdir}/folds.json", "w"), indent=0)
     sp = f"{args.outdir}/summary.json"
     summary = json.load(open(sp)) if os.path.exists(sp) else {}
-    summary["settings"] = dict(mode="lora", task="qa", epochs=args.epochs, lr=5e-4, r=16, bs=16, seed=0, threads=1,
+    summary["settings"] = dict(extra=args.extra, mode="lora", task="qa", epochs=args.epochs, lr=5e-4, r=16, bs=16, seed=0, threads=1,
                                keep="final epoch", quant="dynamic QInt8 per-channel", max_batches=args.max_batches,
                                heldout_scoring="span_model.span_scores, one question per call, token types 0, threshold 0",
                                group="source or near_source or id", fold="md5(group) % 5")
     summary.setdefault("folds", {})
-    for f in [int(x) for x in args.folds.split(",")]:
+    for f in [x if x == "all" else int(x) for x in args.folds.split(",")]:
         t_fold = time.time()
         fd = f"{args.outdir}/f{f}"; os.makedirs(fd, exist_ok=True)
         train = [ex[d["id"]] for d in jl if assign[d["id"]]["fold"] != f]  # train.jsonl order
         held = [ex[d["id"]] for d in jl if assign[d["id"]]["fold"] == f]
         assert not {assign[e["id"]]["group"] for e in train} & {assign[e["id"]]["group"] for e in held}
+        more = [e for e in extra if e.get("reader_fold") != f]  # fold "all": everything (the shipped adapter)
+        assert not {e["group"] for e in more if "reader_fold" in e} & {assign[e["id"]]["group"] for e in held}
+        train += more
         log(f"fold {f}: train {len(train)} ({sum(1 for e in train if e['answers'])} answerable), "
             f"held-out {len(held)} ({sum(1 for e in held if e['answers'])} answerable), "
             f"groups {len({assign[e['id']]['group'] for e in held})} held-out")
@@ -92,6 +98,12 @@ def main():
         del merged
         os.remove(fp32)
         log(f"fold {f}: exported {int8} {json.dumps(xres)}")
+        if not held:  # fold "all": nothing held out to score
+            summary["folds"][str(f)] = dict(n_train=len(train), train_min=tlog["train_secs"] / 60, export=xres,
+                                            onnx=int8, adapter=adapter)
+            json.dump(summary, open(sp, "w"), indent=1)
+            log(f"fold {f} done: train {tlog['train_secs'] / 60:.1f} min")
+            continue
         t1 = time.time()
         preds = heldout_scores(int8, held)
         m = score(preds, held); eval_secs = time.time() - t1

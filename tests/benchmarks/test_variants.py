@@ -32,3 +32,29 @@ def test_answer_seeds_doctests():
 
     result = doctest.testmod(seeds)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_use_weights_reads_a_variant_with_its_own_span_adapter(tmp_path):
+    from types import SimpleNamespace
+
+    from benchmarks.train_reader import WEIGHTS, use_weights
+    from qa.reader.neural import SpanModel
+
+    shipped = object()
+    engine = SimpleNamespace(reader=SimpleNamespace(models=None, spans=shipped))
+    use_weights(engine, tmp_path)  # a variant without an adapter keeps the reader's
+    assert engine.reader.models.folder == tmp_path and engine.reader.spans is shipped
+    use_weights(engine, WEIGHTS)  # the shipped folder: its adapter is the reader's already
+    assert engine.reader.spans is shipped
+    (tmp_path / "span_adapter").mkdir()
+    use_weights(engine, tmp_path)
+    assert isinstance(engine.reader.spans, SpanModel) and engine.reader.spans.adapter == tmp_path / "span_adapter"
+
+
+def test_fold_adapters_are_found_in_either_layout(tmp_path):
+    from benchmarks.train_reader import SPAN_FOLDS, fold_adapter
+
+    assert fold_adapter(SPAN_FOLDS, 0) == SPAN_FOLDS / "f0"  # as shipped
+    (tmp_path / "f3" / "adapter").mkdir(parents=True)  # as crossfit.py writes it
+    assert fold_adapter(tmp_path, 3) == tmp_path / "f3" / "adapter"
+    assert fold_adapter(tmp_path, 2) == tmp_path / "f2"
