@@ -152,12 +152,12 @@ def group_of(g: GoldQuestion) -> str:
     return g.extra.get("source") or g.extra.get("near_source") or g.id
 
 
-@functools.cache
 def fold_adapter(folds: Path, k: int) -> Path:
     """Fold k's adapter: ``f{k}/`` as shipped, or ``f{k}/adapter/`` as crossfit.py writes it."""
     return folds / f"f{k}" / "adapter" if (folds / f"f{k}" / "adapter").is_dir() else folds / f"f{k}"
 
 
+@functools.cache
 def fold_span_models(folds: Path = SPAN_FOLDS) -> list:
     from qa.reader.neural import SpanModel
 
