@@ -169,8 +169,8 @@ def use_weights(engine, folder: Path) -> None:
     from qa.reader.neural import SpanModel
 
     engine.reader.models = Models(folder=folder)
-    if (folder / "span_adapter").is_dir() and folder.resolve() != WEIGHTS.resolve():
-        engine.reader.spans = SpanModel(folder / "span_adapter")
+    own = folder / "span_adapter"
+    engine.reader.spans = SpanModel(own) if own.is_dir() else SpanModel()  # never the previous folder's
 
 
 def fold_of(group: str) -> int:
@@ -242,6 +242,13 @@ def main(argv: list[str] | None = None) -> int:
     stages = tuple(filter(None, args.wiki_stages.split(","))) if args.wiki_stages is not None else WIKI_STAGES
     if set(stages) - set(FEATURES):
         ap.error(f"--wiki-stages takes {', '.join(FEATURES)}; got {args.wiki_stages!r}")
+    experimental = (args.span_adapter.resolve(), args.span_folds.resolve()) != (SPAN_ADAPTER.resolve(), SPAN_FOLDS.resolve())
+    if experimental and args.out.resolve() == WEIGHTS.resolve():
+        ap.error("--span-adapter/--span-folds are for experiments: give --out a folder of its own "
+                 "(to ship new adapters, copy them over qa/reader/weights/span_adapter and benchmarks/neural_span/folds)")
+    if experimental and stages:
+        ap.error("--wiki-stages with --span-adapter/--span-folds: the encyclopedic questions would be scored by "
+                 "an adapter that may have trained on them")
     wiki_engine, wiki, wiki_reader = None, [], None
     if stages:
         wiki_engine, wiki = wiki_gold(engine.settings, progress)
@@ -323,7 +330,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     if args.span_adapter.resolve() != (args.out / "span_adapter").resolve():
-        shutil.copytree(args.span_adapter, args.out / "span_adapter", dirs_exist_ok=True)
+        shutil.rmtree(args.out / "span_adapter", ignore_errors=True)  # no file of an earlier adapter left
+        shutil.copytree(args.span_adapter, args.out / "span_adapter")
     for name, model in (("sentence", sentence_model), ("span", span_model), ("answer", answer_model)):
         model.save_model(str(args.out / f"{name}.txt"))
     with open(args.out / "answer_table.csv", "w", newline="") as fh:

@@ -7,6 +7,11 @@ merge + export to ONNX + int8 per-channel as export.py does, and score the fold'
 span_model.span_scores (one question per call, as check_span_model.py).
 
     $PY crossfit.py --folds 0,1,2,3,4 --epochs 3
+    $PY crossfit.py --extra --folds 0,1,2,3,4,all --outdir DIR   # + prep.py's extra.json (README: not kept)
+
+With --extra every fold also trains on extra.json: the encyclopedic questions, and the train_more.jsonl
+questions whose context document is outside the fold. Fold "all" trains on everything (the adapter
+to ship) and, holding nothing out, writes no heldout_preds.json.
 Writes $NEURAL_SPAN_WORK/folds/: f{f}/adapter/, f{f}/model.int8.onnx, f{f}/heldout_preds.json, folds.json
 (id -> group, fold), log.txt, summary.json.
 """
@@ -66,6 +71,11 @@ def main():
     jl = read_jsonl(f"{MAIN}/data/gold/train.jsonl")
     assert len(ex) == len(jl) == len({d["id"] for d in jl}), (len(ex), len(jl))
     extra = json.load(open(f"{D}/extra.json")) if args.extra else []
+    # prep.py's fold tags must be this script's folds of the same documents, or a fold adapter would
+    # train on questions about its held-out documents
+    for e in extra:
+        if "reader_fold" in e:  # a transcript, named as the reader's groups name it
+            assert e["reader_fold"] == fold_of(e["group"]) and os.path.isfile(f"{TRANS}/{e['group']}"), (e["id"], e["group"])
     assign = {d["id"]: dict(group=group_of(d), fold=fold_of(group_of(d))) for d in jl}
     json.dump(assign, open(f"{args.outdir}/folds.json", "w"), indent=0)
     sp = f"{args.outdir}/summary.json"
@@ -82,13 +92,12 @@ def main():
         held = [ex[d["id"]] for d in jl if assign[d["id"]]["fold"] == f]
         assert not {assign[e["id"]]["group"] for e in train} & {assign[e["id"]]["group"] for e in held}
         more = [e for e in extra if e.get("reader_fold") != f]  # fold "all": everything (the shipped adapter)
-        assert not {e["group"] for e in more if "reader_fold" in e} & {assign[e["id"]]["group"] for e in held}
         train += more
         log(f"fold {f}: train {len(train)} ({sum(1 for e in train if e['answers'])} answerable), "
             f"held-out {len(held)} ({sum(1 for e in held if e['answers'])} answerable), "
             f"groups {len({assign[e['id']]['group'] for e in held})} held-out")
         adapter = f"{fd}/adapter"
-        model, tlog = train_span_model(tok, train, adapter, held=held if args.eval_epochs else None, select_best=False,
+        model, tlog = train_span_model(tok, train, adapter, held=held if args.eval_epochs and held else None, select_best=False,
                                        mode="lora", task="qa", epochs=args.epochs, lr=5e-4, r=16, bs=16, seed=0,
                                        max_minutes=1e9, max_batches=args.max_batches, log=log)
         del model

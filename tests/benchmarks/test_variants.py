@@ -34,21 +34,35 @@ def test_answer_seeds_doctests():
     assert result.failed == 0 and result.attempted > 0
 
 
-def test_use_weights_reads_a_variant_with_its_own_span_adapter(tmp_path):
+def test_use_weights_reads_each_folder_with_its_own_span_adapter(tmp_path):
     from types import SimpleNamespace
 
-    from benchmarks.train_reader import WEIGHTS, use_weights
-    from qa.reader.neural import SpanModel
+    from benchmarks.train_reader import SPAN_ADAPTER, WEIGHTS, use_weights
 
-    shipped = object()
-    engine = SimpleNamespace(reader=SimpleNamespace(models=None, spans=shipped))
-    use_weights(engine, tmp_path)  # a variant without an adapter keeps the reader's
-    assert engine.reader.models.folder == tmp_path and engine.reader.spans is shipped
-    use_weights(engine, WEIGHTS)  # the shipped folder: its adapter is the reader's already
-    assert engine.reader.spans is shipped
-    (tmp_path / "span_adapter").mkdir()
-    use_weights(engine, tmp_path)
-    assert isinstance(engine.reader.spans, SpanModel) and engine.reader.spans.adapter == tmp_path / "span_adapter"
+    variant, bare = tmp_path / "variant", tmp_path / "bare"
+    (variant / "span_adapter").mkdir(parents=True)
+    bare.mkdir()
+    engine = SimpleNamespace(reader=SimpleNamespace(models=None, spans=None))
+    use_weights(engine, variant)
+    assert engine.reader.models.folder == variant and engine.reader.spans.adapter == variant / "span_adapter"
+    use_weights(engine, WEIGHTS)  # after a variant: the shipped adapter again, not the variant's
+    assert engine.reader.spans.adapter == SPAN_ADAPTER
+    use_weights(engine, variant)
+    use_weights(engine, bare)  # a folder without an adapter reads with the shipped one
+    assert engine.reader.models.folder == bare and engine.reader.spans.adapter == SPAN_ADAPTER
+
+
+def test_train_reader_refuses_experimental_adapters_over_the_shipped_models(tmp_path, capsys):
+    import pytest
+
+    from benchmarks.train_reader import main
+
+    with pytest.raises(SystemExit):
+        main(["--span-adapter", str(tmp_path)])  # --out defaults to qa/reader/weights
+    assert "give --out a folder of its own" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--span-folds", str(tmp_path), "--out", str(tmp_path / "out"), "--wiki-stages", "span"])
+    assert "may have trained on them" in capsys.readouterr().err
 
 
 def test_fold_adapters_are_found_in_either_layout(tmp_path):
