@@ -228,6 +228,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--span-folds", type=Path, default=SPAN_FOLDS,
                     help="its five cross-fitted fold adapters, f0..f4/ (default benchmarks/neural_span/folds)")
     args = ap.parse_args(argv)
+    # Arguments are checked before anything is loaded.
+    stages = tuple(filter(None, args.wiki_stages.split(","))) if args.wiki_stages is not None else WIKI_STAGES
+    if set(stages) - set(FEATURES):
+        ap.error(f"--wiki-stages takes {', '.join(FEATURES)}; got {args.wiki_stages!r}")
+    experimental = (args.span_adapter.resolve(), args.span_folds.resolve()) != (SPAN_ADAPTER.resolve(), SPAN_FOLDS.resolve())
+    if experimental and args.out.resolve() == WEIGHTS.resolve():
+        ap.error("--span-adapter/--span-folds are for experiments: give --out a folder of its own "
+                 "(to ship new adapters, copy them over qa/reader/weights/span_adapter and benchmarks/neural_span/folds)")
+    if experimental and stages:
+        ap.error("--wiki-stages with --span-adapter/--span-folds: the encyclopedic questions would be scored by "
+                 "an adapter that may have trained on them")
     random.seed(SEED)
     from qa.engine import Engine
     from qa.settings import Settings
@@ -239,16 +250,6 @@ def main(argv: list[str] | None = None) -> int:
     untrained = Models(folder=args.out / "__none__")
     reader = ExtractiveReader(engine.embedder, engine.settings, idf=engine.retriever.idf, models=untrained)
     train = load_gold(TRAIN)
-    stages = tuple(filter(None, args.wiki_stages.split(","))) if args.wiki_stages is not None else WIKI_STAGES
-    if set(stages) - set(FEATURES):
-        ap.error(f"--wiki-stages takes {', '.join(FEATURES)}; got {args.wiki_stages!r}")
-    experimental = (args.span_adapter.resolve(), args.span_folds.resolve()) != (SPAN_ADAPTER.resolve(), SPAN_FOLDS.resolve())
-    if experimental and args.out.resolve() == WEIGHTS.resolve():
-        ap.error("--span-adapter/--span-folds are for experiments: give --out a folder of its own "
-                 "(to ship new adapters, copy them over qa/reader/weights/span_adapter and benchmarks/neural_span/folds)")
-    if experimental and stages:
-        ap.error("--wiki-stages with --span-adapter/--span-folds: the encyclopedic questions would be scored by "
-                 "an adapter that may have trained on them")
     wiki_engine, wiki, wiki_reader = None, [], None
     if stages:
         wiki_engine, wiki = wiki_gold(engine.settings, progress)
