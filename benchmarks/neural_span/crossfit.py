@@ -71,11 +71,14 @@ def main():
     jl = read_jsonl(f"{MAIN}/data/gold/train.jsonl")
     assert len(ex) == len(jl) == len({d["id"] for d in jl}), (len(ex), len(jl))
     extra = json.load(open(f"{D}/extra.json")) if args.extra else []
-    # prep.py's fold tags must be this script's folds of the same documents, or a fold adapter would
-    # train on questions about its held-out documents
+    # A transcript question's fold is its context document's, named as the reader's groups name it
+    # (else a fold adapter could train on questions about its held-out documents); the encyclopedic
+    # ones ("wiki:" groups) are in no fold.
+    extra_fold = {}
     for e in extra:
-        if "reader_fold" in e:  # a transcript, named as the reader's groups name it
-            assert e["reader_fold"] == fold_of(e["group"]) and os.path.isfile(f"{TRANS}/{e['group']}"), (e["id"], e["group"])
+        if not e["group"].startswith("wiki:"):
+            assert os.path.isfile(f"{TRANS}/{e['group']}"), (e["id"], e["group"])
+            extra_fold[e["id"]] = fold_of(e["group"])
     assign = {d["id"]: dict(group=group_of(d), fold=fold_of(group_of(d))) for d in jl}
     json.dump(assign, open(f"{args.outdir}/folds.json", "w"), indent=0)
     sp = f"{args.outdir}/summary.json"
@@ -91,7 +94,7 @@ def main():
         train = [ex[d["id"]] for d in jl if assign[d["id"]]["fold"] != f]  # train.jsonl order
         held = [ex[d["id"]] for d in jl if assign[d["id"]]["fold"] == f]
         assert not {assign[e["id"]]["group"] for e in train} & {assign[e["id"]]["group"] for e in held}
-        more = [e for e in extra if e.get("reader_fold") != f]  # fold "all": everything (the shipped adapter)
+        more = [e for e in extra if extra_fold.get(e["id"]) != f]  # fold "all": everything (the shipped adapter)
         train += more
         log(f"fold {f}: train {len(train)} ({sum(1 for e in train if e['answers'])} answerable), "
             f"held-out {len(held)} ({sum(1 for e in held if e['answers'])} answerable), "

@@ -1,5 +1,5 @@
 """Build examples: train / holdout (10% of train documents) / dev factoid / squad subset."""
-import glob, hashlib, os, json, random, time, collections
+import glob, os, json, random, time, collections
 os.environ["OMP_NUM_THREADS"] = "1"; os.environ["MKL_NUM_THREADS"] = "1"
 from common import *
 t0 = time.time()
@@ -27,16 +27,10 @@ out = os.path.join(WORK, "data")
 for n, x in [("train", train), ("holdout", held), ("dev", dv_ex), ("squad", sq_ex)]:
     json.dump(x, open(f"{out}/{n}.json", "w"))
     print(n, len(x), "answerable", sum(1 for e in x if e["answers"]), "unanswerable", sum(1 for e in x if not e["answers"]))
-# extra.json: more span-training questions that the reader itself does not train on (the 895 of
-# train_more.jsonl, fold-tagged by their context's document so crossfit.py keeps them out of their fold's
-# adapter, and the 960 encyclopedic questions, in every fold's training)
-more = read_jsonl(f"{MAIN}/data/gold/extra/train_more.jsonl")
-extra = []
-for d in more:
-    e = gold_example(tok, d, corpus)
-    # the fold of the document its context comes from (crossfit.fold_of of the reader's groups)
-    e["reader_fold"] = int(hashlib.md5(e["group"].encode()).hexdigest(), 16) % 5
-    extra.append(e)
+# extra.json: more span-training questions that the reader itself does not train on: the 895 of
+# train_more.jsonl (crossfit.py keeps each out of the fold adapter of its context's document) and the
+# 960 encyclopedic questions (in every fold's training)
+extra = [gold_example(tok, d, corpus) for d in read_jsonl(f"{MAIN}/data/gold/extra/train_more.jsonl")]
 for path in sorted(glob.glob(f"{MAIN}/data/gold/extra/wiki/slice-*.json")):
     extra += squad_examples(tok, path)
 json.dump(extra, open(f"{out}/extra.json", "w"))
