@@ -4,9 +4,11 @@
 
 For each folder, at the threshold in its manifest: F1 over all questions, F1 on the answerable
 ones, and how well its confidence ranks right answers above the rest (AUC; "right" is an answer
-with F1 >= 0.5), which does not depend on the threshold. Sets: `dev`, `squad` (the SQuAD 2.0
-subset, in its own store) and `wiki` (the encyclopedic training articles, `data/gold/extra/wiki/`).
-Never `test`: variants are chosen without it.
+with F1 >= 0.5), which does not depend on the threshold. Sets: `dev`, `select` (607 questions
+written for choosing between variants, `data/gold/extra/select.jsonl`, never trained on), `squad`
+(the SQuAD 2.0 subset, in its own store) and `wiki` (the encyclopedic training articles,
+`data/gold/extra/wiki/`). Never `test`: variants are chosen without it. `--live-sentences` embeds
+the sentences at answer time instead of taking the vectors ingest stored, as before they existed.
 """
 
 from __future__ import annotations
@@ -35,7 +37,10 @@ def score(results: list[dict], threshold: float) -> dict:
            for r in results]
     right = [r["confidence"] for r in results if r["answers"] and r["f1"] >= 0.5]
     rest = [r["confidence"] for r in results if not (r["answers"] and r["f1"] >= 0.5)]
+    answered = [r for r in results if r["confidence"] >= threshold]
     return {"threshold": threshold, "f1": round(sum(per) / len(per), 4),
+            "answered_precision": round(sum(bool(r["answers"]) and r["f1"] >= 0.5 for r in answered) / max(len(answered), 1), 4),
+            "coverage": round(len(answered) / len(results), 4),
             "answerable_f1": round(sum(r["f1"] for r in answerable if r["confidence"] >= threshold) / len(answerable), 4),
             "top_answer_right": len(right), "auc": round(auc(right, rest), 4), "questions": len(results)}
 
@@ -43,8 +48,10 @@ def score(results: list[dict], threshold: float) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("folders", nargs="+", type=Path)
-    ap.add_argument("--on", choices=("dev", "squad", "wiki"), default="dev")
-    ap.add_argument("--store", default=".store", help="the transcripts' store (for --on dev)")
+    ap.add_argument("--on", choices=("dev", "select", "squad", "wiki"), default="dev")
+    ap.add_argument("--store", default=".store", help="the transcripts' store (for --on dev and select)")
+    ap.add_argument("--live-sentences", action="store_true",
+                    help="embed sentences at answer time, not from the vectors stored at ingest")
     args = ap.parse_args(argv)
     from qa.engine import Engine
     from qa.evaluate.gold import load_gold
@@ -62,14 +69,16 @@ def main(argv: list[str] | None = None) -> int:
 
         engine, gold = wiki_gold(settings, progress=False)
     else:
-        engine, gold = Engine(settings), load_gold(ROOT / "data" / "gold" / "dev.jsonl")
-        gold = [g for g in gold if g.answer_kind == "factoid"]
+        path = ROOT / "data" / "gold" / ("dev.jsonl" if args.on == "dev" else "extra/select.jsonl")
+        engine, gold = Engine(settings), [g for g in load_gold(path) if g.answer_kind == "factoid"]
+    if args.live_sentences:
+        engine.__dict__["sentence_embedder"] = engine.embedder
     rows = []
     for folder in args.folders:
         use_weights(engine, folder)
         threshold = json.loads((folder / "manifest.json").read_text())["threshold"]
         results = evaluate(engine, gold, k=5)["questions"]
-        rows.append({"folder": str(folder), "on": args.on, **score(results, threshold)})
+        rows.append({"folder": str(folder), "on": args.on, "live_sentences": args.live_sentences, **score(results, threshold)})
         print(json.dumps(rows[-1]), flush=True)
     return 0
 

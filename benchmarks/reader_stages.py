@@ -1,9 +1,10 @@
 """Where a factoid answer's reading time goes: each stage of the extractive reader timed on its
 own over the dev factoids (p50, ms), after one warm-up answer. ``--answer-only`` times just
 `answer()`, for A/B runs of two checkouts (run this file alternately with PYTHONPATH set to each;
-the machine's noise is larger than most code changes).
+the machine's noise is larger than most code changes). ``--live-sentences`` embeds the sentences at
+answer time instead of reading the vectors ingest stored (`vectorstore.sentence_vectors`).
 
-    python -m benchmarks.reader_stages --store .store
+    python -m benchmarks.reader_stages --store .store [--live-sentences]
     PYTHONPATH=../other-checkout python benchmarks/reader_stages.py --store .store --answer-only
 """
 
@@ -21,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--store", default=".store")
     ap.add_argument("--answer-only", action="store_true", help="time only the whole answer()")
+    ap.add_argument("--live-sentences", action="store_true", help="embed sentences at answer time, as before ingest stored them")
     args = ap.parse_args(argv)
     from qa.engine import Engine
     from qa.evaluate.gold import load_gold
@@ -29,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     from qa.settings import Settings
 
     engine = Engine(Settings.from_env(store=args.store).replace(reader="extractive"))
+    if args.live_sentences:
+        engine.__dict__["sentence_embedder"] = engine.embedder
     questions = [g.question for g in load_gold(DEV) if not g.extra.get("answer_kind")]
     for q in questions[:3]:
         engine.answer(q)  # models loaded, ONNX sessions warm

@@ -146,7 +146,7 @@ def cmd_ingest(args, settings: Settings) -> int:
         print(
             f"files read: {report.files_read}, skipped: {len(report.files_skipped)}\n"
             f"paragraphs added: {report.paragraphs_added}, unchanged: {report.paragraphs_unchanged}, "
-            f"removed: {report.paragraphs_removed}\n"
+            f"removed: {report.paragraphs_removed}; sentences embedded: {report.sentences_embedded}\n"
             f"{report.seconds:.1f} s, {report.paragraphs_per_second:.1f} paragraphs/s, store: {settings.chroma_url or settings.store}"
         )
         for s in report.files_skipped:

@@ -54,6 +54,17 @@ class Engine:
         return make_embedder(s.embed_model, s.embed_backend, s.batch_size)
 
     @cached_property
+    def sentence_embedder(self) -> Embedder:
+        """The embedder for sentences of stored paragraphs: their vectors from ingest where the
+        store has them (`vectorstore.sentence_vectors`), else embedded now."""
+        vectors = self.store.sentence_vectors(self.embedder.name)
+        if vectors is None:
+            return self.embedder
+        from vectorstore.sentence_vectors import CachedEmbedder
+
+        return CachedEmbedder(self.embedder, vectors)
+
+    @cached_property
     def retriever(self) -> Retriever:
         self.store.check_model(self.embedder.name)
         return Retriever(self.store, self.embedder, self.settings)
@@ -62,7 +73,7 @@ class Engine:
     def reader(self) -> Reader:
         from qa.reader import ExtractiveReader
 
-        extractive = ExtractiveReader(self.embedder, self.settings, idf=lambda term: self.retriever.idf(term))
+        extractive = ExtractiveReader(self.sentence_embedder, self.settings, idf=lambda term: self.retriever.idf(term))
         if self.settings.reader == "llm":
             from qa.llm.reader import LLMReader
 
@@ -123,7 +134,7 @@ class Engine:
                 if read.kind == LIST:
                     answer = answer_list(self.retriever, self.retriever.catalog, question, read)
                 else:
-                    answer = answer_statements(self.retriever, self.embedder, question, read)
+                    answer = answer_statements(self.retriever, self.sentence_embedder, question, read)
             timings["search"] = (time.perf_counter() - t) * 1000
             yield self._finish(answer, question, read, notes, timings, started)
             return

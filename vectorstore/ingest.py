@@ -3,7 +3,9 @@
 Each file's paragraphs are diffed against what the store holds for it: new ones are
 embedded and upserted, moved ones get fresh metadata, vanished ones are deleted
 *after* their replacements are written. Killing a run therefore never loses a
-paragraph, and the next run finishes the job.
+paragraph, and the next run finishes the job. The sentences of new paragraphs are embedded
+too (`vectorstore.sentence_vectors`), before their paragraphs are written, so that a
+stored paragraph always has its sentence vectors.
 
 >>> report = Ingester(store, embedder).run([Path("data/transcripts")])  # doctest: +SKIP
 """
@@ -24,6 +26,8 @@ from vectorstore.faults import checkpoint
 from vectorstore.embed import Embedder
 from vectorstore.loaders import SUPPORTED, loader_for
 from vectorstore.paragraphs import Record, to_records
+from vectorstore.sentence_vectors import SentenceVectors
+from vectorstore.sentences import embedded_sentences
 from vectorstore.store import Store
 from vectorstore.windows import Windower
 
@@ -43,6 +47,7 @@ class IngestReport:
     paragraphs_added: int = 0
     paragraphs_unchanged: int = 0
     paragraphs_removed: int = 0
+    sentences_embedded: int = 0
     seconds: float = 0.0
 
     @property
@@ -70,6 +75,7 @@ class Ingester:
     def __init__(self, store: Store, embedder: Embedder, *, max_bytes: int | None = None,
                  batch_size: int = 64, progress: bool = False, windower: Windower | None = None):
         self.store = store
+        self.sentences: SentenceVectors | None = store.sentence_vectors(embedder.name)
         self.embedder = embedder
         self.max_bytes = max_bytes
         self.flush_at = max(batch_size * 16, 64)  # many encoder batches per write: texts are batched by length, so less padding
@@ -82,8 +88,11 @@ class Ingester:
         with self.store.write_lock():
             self.store.open_for_write(self.embedder.name)
             self.store.bump_generation()
+            complete = self.sentences is None or self.sentences.complete()
             for root in paths:
                 self._ingest_root(Path(root), report)
+            if not complete:  # a store from before sentence vectors, or a run killed mid-way
+                self._backfill_sentences(report)
             self.store.bump_generation()
         report.seconds = time.perf_counter() - started
         return report
@@ -130,9 +139,9 @@ class Ingester:
                 deferred_deletes.extend(deletes)
                 report.paragraphs_removed += _paragraphs(deletes, stored.get(source))
                 if len(buffer) >= self.flush_at:
-                    self._flush(buffer, deferred_updates, deferred_deletes)
+                    self._flush(buffer, deferred_updates, deferred_deletes, report)
                     bar.set_postfix(paragraphs=report.paragraphs_added)
-            self._flush(buffer, deferred_updates, deferred_deletes)
+            self._flush(buffer, deferred_updates, deferred_deletes, report)
             gone_sources = [src for src in stored if src not in seen and _vanished(root, src)]
             for src in gone_sources:
                 self.store.delete(list(stored[src].ids))
@@ -170,8 +179,12 @@ class Ingester:
         unchanged = sum(1 for r in records if r.id in old.ids and r.window <= 1)
         return adds, updates, deletes, unchanged
 
-    def _flush(self, buffer: list[Record], deferred_updates: list[Record], deferred_deletes: list[str]) -> None:
+    def _flush(self, buffer: list[Record], deferred_updates: list[Record], deferred_deletes: list[str],
+               report: IngestReport | None = None) -> None:
         if buffer:
+            added = self._embed_sentences([r.paragraph_text or r.text for r in buffer])
+            if report is not None:
+                report.sentences_embedded += added
             vectors = self.embedder.embed([r.text for r in buffer])
             self.store.upsert([r.id for r in buffer], [r.text for r in buffer], [r.metadata() for r in buffer], vectors)
             buffer.clear()
@@ -189,6 +202,30 @@ class Ingester:
             checkpoint("before_delete")
         self.store.delete(deferred_deletes)
         deferred_deletes.clear()
+
+
+    def _embed_sentences(self, paragraphs: list[str]) -> int:
+        """Embed and store the sentences of ``paragraphs`` that have no vector yet; how many."""
+        if self.sentences is None:
+            return 0
+        texts = self.sentences.missing([t for p in dict.fromkeys(paragraphs) for t in embedded_sentences(p)])
+        if texts:
+            self.sentences.add(texts, self.embedder.embed(texts))
+        return len(texts)
+
+    def _backfill_sentences(self, report: IngestReport) -> None:
+        """Sentence vectors for every stored paragraph that lacks them, then the mark that the
+        store is complete (a run killed before it backfills again)."""
+        paragraphs = {m.get("para_id") or i: m.get("paragraph_text") or t for i, t, m in self.store.records()}
+        texts = list(paragraphs.values())
+        bar = _bar(len(texts), self.progress, "sentence vectors", "paragraph")
+        try:
+            for i in range(0, len(texts), self.flush_at):
+                report.sentences_embedded += self._embed_sentences(texts[i:i + self.flush_at])
+                bar.update(len(texts[i:i + self.flush_at]))
+        finally:
+            bar.close()
+        self.sentences.mark_complete()
 
 
 def _paragraphs(ids, stored: "_Source | None") -> int:
@@ -259,12 +296,12 @@ class _NoBar:
     def close(self) -> None: ...
 
 
-def _bar(total: int, enabled: bool):
+def _bar(total: int, enabled: bool, desc: str = "ingest", unit: str = "file"):
     if not enabled:
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="file", desc="ingest", dynamic_ncols=True)
+    return tqdm(total=total, unit=unit, desc=desc, dynamic_ncols=True)
 
 
 __all__ = ["Ingester", "IngestReport", "Skipped"]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from vectorstore.loaders.base import strip_speaker_label
+
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
 _ABBREV = {
     "mr", "ms", "mrs", "dr", "st", "no", "nos", "vs", "v", "gen", "lt", "col", "sgt", "adm", "gov", "sen", "rep",
@@ -47,3 +49,31 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int, str]:
 
 def split_sentences(text: str) -> list[str]:
     return [s for _, _, s in sentence_spans(text)]
+
+
+def quote_spans(text: str) -> list[tuple[int, int, str]]:
+    """Sentences as the reader quotes them: without an opening quotation mark whose partner lies
+    in another sentence (and the same for a closing one).
+
+    >>> [s for _, _, s in quote_spans('He said: "We will. Soon." Then left.')]
+    ['He said: "We will.', 'Soon.', 'Then left.']
+    """
+    out = []
+    for start, end, sent in sentence_spans(text):
+        if sent[:1] in "\"“'‘" and sent.count(sent[0]) % 2 == 1 and "”" not in sent[1:]:
+            start, sent = start + 1, sent[1:]
+        if sent[-1:] in "\"”" and sent.count('"') % 2 == 1 and "“" not in sent:
+            end, sent = end - 1, sent[:-1]
+        if sent.strip():
+            out.append((start, end, sent))
+    return out
+
+
+def embedded_sentences(paragraph: str) -> list[str]:
+    """The texts the reader embeds for a paragraph's sentences (speaker labels such as "MR. KIRBY:"
+    cut off): what ingest embeds ahead of time (`vectorstore.sentence_vectors`).
+
+    >>> embedded_sentences("MR. KIRBY: Good afternoon. We have news.")
+    ['Good afternoon.', 'We have news.']
+    """
+    return [strip_speaker_label(sent) for _, _, sent in quote_spans(paragraph)]

@@ -110,6 +110,15 @@ class Store:
                 f"Use a new --store, or set QA_EMBED_MODEL to match."
             )
 
+    def sentence_vectors(self, model: str):
+        """The sentence vectors beside an embedded store (`vectorstore.sentence_vectors`); None
+        for a store on a Chroma server, whose reader embeds sentences at answer time."""
+        if self.url or self.path is None:
+            return None
+        from vectorstore.sentence_vectors import FILE, SentenceVectors
+
+        return SentenceVectors(self.path / FILE, model)
+
     @property
     def model(self) -> str:
         return (self._collection.metadata or {}).get("embed_model", "")

@@ -33,7 +33,7 @@ from qa.retrieve import Passage
 from qa.settings import Settings
 from qa.types import NO_ANSWER, Answer, Citation
 from vectorstore.loaders.base import strip_speaker_label
-from vectorstore.sentences import sentence_spans
+from vectorstore.sentences import quote_spans as _quote_spans
 
 EMBEDDED = 8   # sentences re-scored with the embedder (one batch); each costs a few ms on 2 cores
 PARSED = 4     # best sentences parsed for candidate spans
@@ -182,19 +182,6 @@ class ExtractiveReader:
             start, end = (s.start, s.end) if s else (0, 0)
             out.append(Citation.from_passage(p, start, end, rank=rank_of[p.id]))
         return out
-
-
-def _quote_spans(text: str) -> list[tuple[int, int, str]]:
-    """Sentences, without an opening quotation mark whose partner lies in another sentence."""
-    out = []
-    for start, end, sent in sentence_spans(text):
-        if sent[:1] in "\"“'‘" and sent.count(sent[0]) % 2 == 1 and "”" not in sent[1:]:
-            start, sent = start + 1, sent[1:]
-        if sent[-1:] in "\"”" and sent.count('"') % 2 == 1 and "“" not in sent:
-            end, sent = end - 1, sent[:-1]
-        if sent.strip():
-            out.append((start, end, sent))
-    return out
 
 
 _strip_label = strip_speaker_label  # the one speaker-label pattern, the one ingest reads speakers with

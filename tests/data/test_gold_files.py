@@ -96,3 +96,12 @@ def test_wiki_checker_rejects_the_outside_benchmark_and_bad_offsets(tmp_path):
         path.write_text(json.dumps({"data": [{"title": "Danube", "paragraphs": [{"context": context, "qas": qas}]}]}))
         problems, _ = check_files([path])
         assert (problems == []) if reason is None else any(reason in p for p in problems), problems
+
+
+def test_the_selection_set_passes_every_check_and_repeats_no_training_question():
+    """data/gold/extra/select.jsonl: for choosing variants; it must not repeat any question a model trains on."""
+    extra = ROOT / "data" / "gold" / "extra"
+    problems, items = check_file(extra / "select.jsonl", [TRAIN, extra / "train_more.jsonl", extra / "train_when.jsonl"])
+    assert not problems, problems[:5]
+    # The figures data/gold/README.md gives.
+    assert (len(items), sum(not i["answers"] for i in items), sum(i["kind"] == "near-miss" for i in items)) == (607, 150, 133)

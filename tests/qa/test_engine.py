@@ -42,3 +42,23 @@ def test_a_factoid_answered_from_another_speaker_says_so(engine):
     assert "The question names Kenya; this answer is quoted from Ms. Jean-Pierre." in a.notes
     own = engine.answer("When does the President travel to Warsaw, according to Ms. Jean-Pierre?")
     assert not any(n.startswith("The question names") for n in own.notes)
+
+
+def test_answering_embeds_only_the_question_when_ingest_embedded_the_sentences(engine):
+    seen: list[str] = []
+    embed = engine.embedder.embed
+
+    def spy(texts):
+        seen.extend(texts)
+        return embed(texts)
+
+    engine.embedder.embed = spy
+    question = "When does the President travel to Warsaw?"
+    a = engine.answer(question)
+    assert a.citations and set(seen) == {question}  # retrieval's and the reader's question vector
+    (engine.store.path / "sentence_vectors.sqlite3").unlink()
+    engine.__dict__.pop("sentence_embedder")
+    engine.__dict__.pop("reader")
+    seen.clear()
+    assert engine.answer(question).text == a.text  # without them: embedded at answer time, same answer
+    assert len(set(seen)) > 1

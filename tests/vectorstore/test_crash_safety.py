@@ -46,6 +46,16 @@ def records(store: Path) -> dict[str, dict]:
     return {i: {k: v for k, v in m.items() if k != "root"} for i, m in Store(store).metadata()}
 
 
+def missing_sentence_vectors(store: Path) -> list[str]:
+    """Sentences of stored paragraphs without a vector from ingest (`vectorstore.sentence_vectors`)."""
+    from fakes import FakeEmbedder
+    from vectorstore.sentences import embedded_sentences
+
+    s = Store(store)
+    texts = {t for _, text, m in s.records() for t in embedded_sentences(m.get("paragraph_text") or text)}
+    return sorted(texts - set(s.sentence_vectors(FakeEmbedder.name).lookup(list(texts))))
+
+
 def edit(root: Path) -> None:
     """Edits that exercise every write: a new first paragraph (all kept paragraphs move: metadata
     updates), a changed paragraph (an add and a delete) and a removed one (a delete)."""
@@ -79,8 +89,10 @@ def test_fresh_ingest_killed_at_a_named_point_then_rerun(reference, tmp_path, fa
     p = ingest(root, store, fault=fault)
     assert p.wait(timeout=120) == -signal.SIGKILL, f"no kill at {fault}: {p.stderr.read()}"
     assert 0 < len(ids(store)) < len(expected)  # it died mid-write
+    assert not missing_sentence_vectors(store)  # written before their paragraphs
     run_to_end(root, store)
     assert ids(store) == expected
+    assert not missing_sentence_vectors(store)
 
 
 @pytest.mark.slow

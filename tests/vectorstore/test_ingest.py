@@ -142,7 +142,7 @@ def test_concurrent_writer_gets_a_clear_error(ingester, corpus, store):
 def test_report_json_has_the_documented_keys(ingester, corpus):
     d = ingester.run([corpus]).to_json()
     assert set(d) == {"files_read", "files_skipped", "paragraphs_added", "paragraphs_unchanged",
-                      "paragraphs_removed", "seconds", "paragraphs_per_second"}
+                      "paragraphs_removed", "sentences_embedded", "seconds", "paragraphs_per_second"}
 
 
 def test_long_paragraph_is_windowed_and_each_window_cites_the_paragraph(store, tmp_path):
