@@ -105,3 +105,12 @@ def test_add_checks_its_arguments(tmp_path):
 
 def test_a_store_on_a_server_has_none():
     assert Store(url="http://127.0.0.1:9").sentence_vectors("m") is None
+
+
+@pytest.mark.parametrize("module", ["vectorstore.sentences", "vectorstore.sentence_vectors"])
+def test_doctests(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0, result
