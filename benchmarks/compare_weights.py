@@ -5,7 +5,8 @@
 For each folder, at the threshold in its manifest: F1 over all questions, F1 on the answerable
 ones, and how well its confidence ranks right answers above the rest (AUC; "right" is an answer
 with F1 >= 0.5), which does not depend on the threshold. Sets: `dev`, `select` (607 questions
-written for choosing between variants, `data/gold/extra/select.jsonl`, never trained on), `squad`
+written for choosing between variants, `data/gold/extra/select.jsonl`, never trained on; `select2`,
+634 more, for confirming a choice made on it), `squad`
 (the SQuAD 2.0 subset, in its own store) and `wiki` (the encyclopedic training articles,
 `data/gold/extra/wiki/`). Never `test`: variants are chosen without it. `--live-sentences` embeds
 the sentences at answer time instead of taking the vectors ingest stored, as before they existed.
@@ -48,7 +49,7 @@ def score(results: list[dict], threshold: float) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("folders", nargs="+", type=Path)
-    ap.add_argument("--on", choices=("dev", "select", "squad", "wiki"), default="dev")
+    ap.add_argument("--on", choices=("dev", "select", "select2", "squad", "wiki"), default="dev")
     ap.add_argument("--store", default=".store", help="the transcripts' store (for --on dev and select)")
     ap.add_argument("--live-sentences", action="store_true",
                     help="embed sentences at answer time, not from the vectors stored at ingest")
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
 
         engine, gold = wiki_gold(settings, progress=False)
     else:
-        path = ROOT / "data" / "gold" / ("dev.jsonl" if args.on == "dev" else "extra/select.jsonl")
+        path = ROOT / "data" / "gold" / ("dev.jsonl" if args.on == "dev" else f"extra/{args.on}.jsonl")
         engine, gold = Engine(settings), [g for g in load_gold(path) if g.answer_kind == "factoid"]
     if args.live_sentences:
         engine.__dict__["sentence_embedder"] = engine.embedder

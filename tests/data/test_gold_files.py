@@ -105,3 +105,11 @@ def test_the_selection_set_passes_every_check_and_repeats_no_training_question()
     assert not problems, problems[:5]
     # The figures data/gold/README.md gives.
     assert (len(items), sum(not i["answers"] for i in items), sum(i["kind"] == "near-miss" for i in items)) == (607, 150, 133)
+
+
+def test_the_second_selection_set_passes_every_check_and_repeats_neither_training_nor_select():
+    extra = ROOT / "data" / "gold" / "extra"
+    against = [TRAIN, extra / "train_more.jsonl", extra / "train_when.jsonl", extra / "select.jsonl"]
+    problems, items = check_file(extra / "select2.jsonl", against)
+    assert not problems, problems[:5]
+    assert (len(items), sum(not i["answers"] for i in items), sum(i["kind"] == "near-miss" for i in items)) == (634, 154, 124)
