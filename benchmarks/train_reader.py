@@ -47,7 +47,7 @@ DEV = ROOT / "data" / "gold" / "dev.jsonl"
 WIKI = ROOT / "data" / "gold" / "extra" / "wiki"
 WIKI_STAGES: tuple[str, ...] = ()
 CODE = [ROOT / "qa" / "reader" / f for f in ("features.py", "candidates.py", "question.py", "extractive.py", "neural.py")] + \
-    [ROOT / "qa" / "qtype.py", ROOT / "vectorstore" / "words.py", Path(__file__)]
+    [ROOT / "qa" / "qtype.py", ROOT / "vectorstore" / "words.py", ROOT / "vectorstore" / "sentences.py", Path(__file__)]
 # The neural span model's weights: the shipped adapter (dev, test, reading) and one adapter per
 # fold, trained without that fold's questions (`benchmarks/neural_span/crossfit.py`, see its
 # RESULTS.md), so that the span scores a training question gets are as unseen as a new question's.

@@ -23,7 +23,7 @@ from qa.read import Reader, read_events
 from qa.retrieve import Filters, Retriever
 from qa.settings import Settings
 from qa.types import Answer
-from vectorstore.embed import Embedder, make_embedder
+from vectorstore.embed import CachedEmbedder, Embedder, make_embedder
 from vectorstore.store import Store
 
 
@@ -58,11 +58,7 @@ class Engine:
         """The embedder for sentences of stored paragraphs: their vectors from ingest where the
         store has them (`vectorstore.sentence_vectors`), else embedded now."""
         vectors = self.store.sentence_vectors(self.embedder.name)
-        if vectors is None:
-            return self.embedder
-        from vectorstore.sentence_vectors import CachedEmbedder
-
-        return CachedEmbedder(self.embedder, vectors)
+        return self.embedder if vectors is None else CachedEmbedder(self.embedder, vectors)
 
     @cached_property
     def retriever(self) -> Retriever:
@@ -87,14 +83,16 @@ class Engine:
 
         return chat_model(self.settings)
 
-    def ingester(self, progress: bool = False):
+    def ingester(self, progress: bool = False, backfill: bool = True):
+        """``backfill=False`` leaves an older store's missing sentence vectors for a later `qa ingest`
+        (the chat's uploads: a backfill takes minutes, and answers wait for the upload)."""
         from vectorstore.ingest import Ingester
 
         mb = self.settings.max_file_mb
         if "retriever" in self.__dict__:
             self.retriever.refresh()  # whatever this ingester writes is seen by the next question
         return Ingester(self.store, self.embedder, max_bytes=int(mb * 1e6) if mb else None,
-                        batch_size=self.settings.batch_size, progress=progress)
+                        batch_size=self.settings.batch_size, progress=progress, backfill=backfill)
 
     # --- answering ----------------------------------------------------------
 

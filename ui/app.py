@@ -120,7 +120,7 @@ class ChatService:
             accepted.append(dest)
         if accepted:
             with self.lock, self.engine.lock:  # no answer reads the store while it is written
-                report = self.engine.ingester().run([folder])
+                report = self.engine.ingester(backfill=False).run([folder])  # no minutes-long backfill under the lock
             skipped = {Path(s.path).name: s.reason for s in report.files_skipped}
             for dest in accepted:
                 if dest.name in skipped:

@@ -73,9 +73,11 @@ class _Source:
 
 class Ingester:
     def __init__(self, store: Store, embedder: Embedder, *, max_bytes: int | None = None,
-                 batch_size: int = 64, progress: bool = False, windower: Windower | None = None):
+                 batch_size: int = 64, progress: bool = False, windower: Windower | None = None,
+                 backfill: bool = True):
         self.store = store
         self.sentences: SentenceVectors | None = store.sentence_vectors(embedder.name)
+        self.backfill = backfill
         self.embedder = embedder
         self.max_bytes = max_bytes
         self.flush_at = max(batch_size * 16, 64)  # many encoder batches per write: texts are batched by length, so less padding
@@ -88,11 +90,16 @@ class Ingester:
         with self.store.write_lock():
             self.store.open_for_write(self.embedder.name)
             self.store.bump_generation()
+            # An empty store's every paragraph passes through _flush, which embeds its sentences;
+            # anything else not marked complete (older, killed mid-way, other splitter) is backfilled.
+            fresh = self.store.count() == 0
             complete = self.sentences is None or self.sentences.complete()
             for root in paths:
                 self._ingest_root(Path(root), report)
-            if not complete:  # a store from before sentence vectors, or a run killed mid-way
-                self._backfill_sentences(report)
+            if not complete and (fresh or self.backfill):
+                if not fresh:
+                    self._backfill_sentences(report)
+                self.sentences.mark_complete()
             self.store.bump_generation()
         report.seconds = time.perf_counter() - started
         return report
@@ -180,11 +187,9 @@ class Ingester:
         return adds, updates, deletes, unchanged
 
     def _flush(self, buffer: list[Record], deferred_updates: list[Record], deferred_deletes: list[str],
-               report: IngestReport | None = None) -> None:
+               report: IngestReport) -> None:
         if buffer:
-            added = self._embed_sentences([r.paragraph_text or r.text for r in buffer])
-            if report is not None:
-                report.sentences_embedded += added
+            report.sentences_embedded += self._embed_sentences([r.paragraph_text or r.text for r in buffer])
             vectors = self.embedder.embed([r.text for r in buffer])
             self.store.upsert([r.id for r in buffer], [r.text for r in buffer], [r.metadata() for r in buffer], vectors)
             buffer.clear()
@@ -203,7 +208,6 @@ class Ingester:
         self.store.delete(deferred_deletes)
         deferred_deletes.clear()
 
-
     def _embed_sentences(self, paragraphs: list[str]) -> int:
         """Embed and store the sentences of ``paragraphs`` that have no vector yet; how many."""
         if self.sentences is None:
@@ -214,18 +218,23 @@ class Ingester:
         return len(texts)
 
     def _backfill_sentences(self, report: IngestReport) -> None:
-        """Sentence vectors for every stored paragraph that lacks them, then the mark that the
-        store is complete (a run killed before it backfills again)."""
-        paragraphs = {m.get("para_id") or i: m.get("paragraph_text") or t for i, t, m in self.store.records()}
-        texts = list(paragraphs.values())
-        bar = _bar(len(texts), self.progress, "sentence vectors", "paragraph")
+        """Sentence vectors for every stored paragraph that lacks them, streamed page by page."""
+        bar = _bar(self.store.count(), self.progress, "sentence vectors", "record")
+        seen: set[str] = set()
+        batch: list[str] = []
         try:
-            for i in range(0, len(texts), self.flush_at):
-                report.sentences_embedded += self._embed_sentences(texts[i:i + self.flush_at])
-                bar.update(len(texts[i:i + self.flush_at]))
+            for rid, text, meta in self.store.records():
+                bar.update(1)
+                pid = meta.get("para_id") or rid
+                if pid not in seen:
+                    seen.add(pid)
+                    batch.append(meta.get("paragraph_text") or text)
+                if len(batch) >= self.flush_at:
+                    report.sentences_embedded += self._embed_sentences(batch)
+                    batch = []
+            report.sentences_embedded += self._embed_sentences(batch)
         finally:
             bar.close()
-        self.sentences.mark_complete()
 
 
 def _paragraphs(ids, stored: "_Source | None") -> int:

@@ -5,7 +5,7 @@ embedding them at answer time was a third of a factoid answer's time. Ingest now
 sentence of every new paragraph (`vectorstore.sentences.embedded_sentences`) into a SQLite file
 beside the Chroma store, keyed by a hash of the sentence's text. Being keyed by content, an entry
 can never be stale: a miss (an old store, a store on a Chroma server, a sentence the reader cut
-differently) is simply embedded at answer time, as before.
+differently) is simply embedded at answer time (`vectorstore.embed.CachedEmbedder`).
 
 >>> import tempfile
 >>> vectors = SentenceVectors(Path(tempfile.mkdtemp()) / FILE, "all-MiniLM-L6-v2")
@@ -17,6 +17,7 @@ differently) is simply embedded at answer time, as before.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -24,19 +25,34 @@ from typing import Sequence
 
 import numpy as np
 
+from vectorstore.errors import StoreError
+
 FILE = "sentence_vectors.sqlite3"
-_LOOKUP_CHUNK = 500  # keys per SELECT ... IN (...), under SQLite's variable limit
+_LOOKUP_CHUNK = 500     # keys per SELECT ... IN (...), under SQLite's variable limit
+_READ_WAIT_S = 0.05     # a reader never waits longer for a writer's lock: a locked file is a miss
+_WRITE_WAIT_S = 30.0    # ingest waits for readers' shared locks to clear
+_SPLITTER = [Path(__file__).with_name("sentences.py"), Path(__file__).parent / "loaders" / "base.py"]
 
 
 def _key(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
+def splitter_fingerprint() -> str:
+    """Hash of the code that decides which texts are sentences (the splitter and the speaker-label
+    pattern): a store completed under other code is backfilled again, since its keys may differ."""
+    h = hashlib.blake2b(digest_size=8)
+    for path in _SPLITTER:
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 class SentenceVectors:
     """Content-addressed sentence vectors for one encoder, in one SQLite file.
 
-    Readers open the file read-only and treat any SQLite error (a writer holding the lock, a
-    missing file, a read-only folder) as misses: answering never waits for or fails on it."""
+    Reading treats any SQLite error (a writer holding the lock, a missing file, an unreadable
+    folder) as misses: answering never waits long for, or fails on, this file. Writing (ingest)
+    turns SQLite errors into a `StoreError` that says how to rebuild the file."""
 
     def __init__(self, path: Path | str, model: str):
         self.path = Path(path)
@@ -69,10 +85,13 @@ class SentenceVectors:
         return found
 
     def _open_reader(self) -> sqlite3.Connection | None:
-        """The read-only connection, opened once the file exists and holds this encoder's vectors."""
+        """The reading connection, opened once the file exists and holds this encoder's vectors.
+        Read-write where the folder allows it (it never writes), so that SQLite can roll back the
+        journal a killed ingest left; read-only where it does not (another user's store)."""
         if self._reader is None and self.path.is_file():
+            mode = "rw" if os.access(self.path.parent, os.W_OK) and os.access(self.path, os.W_OK) else "ro"
             try:
-                con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.05,
+                con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode={mode}", uri=True, timeout=_READ_WAIT_S,
                                       check_same_thread=False)
                 (model,) = con.execute("SELECT value FROM meta WHERE name = 'model'").fetchone() or ("",)
             except sqlite3.Error:
@@ -90,8 +109,14 @@ class SentenceVectors:
 
     def missing(self, texts: Sequence[str]) -> list[str]:
         """The distinct texts of ``texts`` without a stored vector, in first-seen order."""
-        found = self._writer_lookup(list(dict.fromkeys(texts)))
-        return [t for t in dict.fromkeys(texts) if _key(t) not in found]
+        distinct = list(dict.fromkeys(texts))
+        keys = [_key(t) for t in distinct]
+        found: set[bytes] = set()
+        with self._writing() as con:
+            for i in range(0, len(keys), _LOOKUP_CHUNK):
+                chunk = keys[i:i + _LOOKUP_CHUNK]
+                found.update(k for (k,) in con.execute(f"SELECT key FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+        return [t for t, k in zip(distinct, keys) if k not in found]
 
     def add(self, texts: Sequence[str], vectors: np.ndarray) -> None:
         """Store one vector per text, in one transaction: a killed ingest leaves all or none."""
@@ -99,42 +124,40 @@ class SentenceVectors:
             raise ValueError(f"{len(texts)} texts but {len(vectors)} vectors")
         if not len(texts):
             return
-        con = self._writer()
         rows = [(_key(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in zip(texts, vectors)]
-        with con:
+        with self._writing() as con, con:
             con.executemany("INSERT OR REPLACE INTO vectors (key, vec) VALUES (?, ?)", rows)
 
     def complete(self) -> bool:
-        """Whether an ingest has finished since this file was made: every stored paragraph has
-        its sentence vectors. An older store, or one whose ingest was killed, is backfilled."""
+        """Whether an ingest under this splitter has finished since this file was made: every stored
+        paragraph has its sentence vectors. An older store, one whose ingest was killed, or one
+        completed under other splitting code is backfilled."""
         if not self.exists():
             return False
-        row = self._writer().execute("SELECT value FROM meta WHERE name = 'complete'").fetchone()
-        return bool(row and row[0] == "1")
+        with self._writing() as con:
+            row = con.execute("SELECT value FROM meta WHERE name = 'complete'").fetchone()
+        return bool(row and row[0] == splitter_fingerprint())
 
     def mark_complete(self) -> None:
-        with self._writer() as con:
-            con.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('complete', '1')")
+        with self._writing() as con, con:
+            con.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('complete', ?)", (splitter_fingerprint(),))
 
     def count(self) -> int:
         if not self.exists():
             return 0
-        return int(self._writer().execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
+        with self._writing() as con:
+            return int(con.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
 
-    def _writer_lookup(self, texts: list[str]) -> set[bytes]:
-        con = self._writer()
-        keys = [_key(t) for t in texts]
-        found: set[bytes] = set()
-        for i in range(0, len(keys), _LOOKUP_CHUNK):
-            chunk = keys[i:i + _LOOKUP_CHUNK]
-            found.update(k for (k,) in con.execute(f"SELECT key FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk))
-        return found
+    def _writing(self):
+        """The writing connection (made on first use, with its tables), as a context that turns
+        SQLite errors into a `StoreError`."""
+        return _Writing(self)
 
     def _writer(self) -> sqlite3.Connection:
         con = self._write_con
         if con is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            con = sqlite3.connect(str(self.path), timeout=30)
+            con = sqlite3.connect(str(self.path), timeout=_WRITE_WAIT_S)
             with con:
                 con.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
                 con.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vec BLOB NOT NULL)")
@@ -153,29 +176,24 @@ class SentenceVectors:
         self._reader = self._write_con = None
 
 
-class CachedEmbedder:
-    """An `Embedder` that takes stored sentence vectors where it has them and embeds the rest
-    in one batch, so the rows are those of ``embedder.embed(texts)`` (up to float rounding)."""
-
-    def __init__(self, embedder, vectors: SentenceVectors):
-        self.embedder = embedder
+class _Writing:
+    def __init__(self, vectors: SentenceVectors):
         self.vectors = vectors
-        self.name = embedder.name
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        texts = list(texts)
-        found = self.vectors.lookup(texts)
-        misses = [t for t in dict.fromkeys(texts) if t not in found]
-        if misses:
-            found.update(zip(misses, self.embedder.embed(misses)))
-        if not texts:
-            return self.embedder.embed([])
-        return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
+    def __enter__(self) -> sqlite3.Connection:
+        try:
+            return self.vectors._writer()
+        except sqlite3.Error as err:
+            raise _store_error(self.vectors.path, err) from None
 
-    def __getattr__(self, name):  # max_tokens, count_tokens, dim: the wrapped embedder's
-        if name == "embedder":
-            raise AttributeError(name)
-        return getattr(self.embedder, name)
+    def __exit__(self, kind, err, tb) -> None:
+        if isinstance(err, sqlite3.Error):
+            raise _store_error(self.vectors.path, err) from None
 
 
-__all__ = ["CachedEmbedder", "SentenceVectors", "FILE"]
+def _store_error(path: Path, err: sqlite3.Error) -> StoreError:
+    return StoreError(f"Cannot write the sentence vectors at {path}: {err}. Delete that file and run "
+                      f"`qa ingest` again to rebuild it (the paragraphs are not affected).")
+
+
+__all__ = ["FILE", "SentenceVectors", "splitter_fingerprint"]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import qa.engine
+from vectorstore.sentence_vectors import FILE
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "analyst"
 
@@ -56,7 +57,7 @@ def test_answering_embeds_only_the_question_when_ingest_embedded_the_sentences(e
     question = "When does the President travel to Warsaw?"
     a = engine.answer(question)
     assert a.citations and set(seen) == {question}  # retrieval's and the reader's question vector
-    (engine.store.path / "sentence_vectors.sqlite3").unlink()
+    (engine.store.path / FILE).unlink()
     engine.__dict__.pop("sentence_embedder")
     engine.__dict__.pop("reader")
     seen.clear()

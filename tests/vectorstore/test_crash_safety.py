@@ -107,6 +107,7 @@ def test_edited_reingest_killed_at_a_named_point_then_rerun(edited_reference, tm
     p = ingest(root, store, fault=fault)
     assert p.wait(timeout=120) == -signal.SIGKILL, f"no kill at {fault}: {p.stderr.read()}"
     assert records(store) != before  # the kill landed after a write
+    assert not missing_sentence_vectors(store)  # written before their paragraphs, on an edit too
     run_to_end(root, store)
     got = records(store)
     assert sorted(got) == sorted(edited_reference)

@@ -4,6 +4,7 @@ completed by the next run."""
 
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,8 @@ import pytest
 
 from fakes import FakeEmbedder, OtherFakeEmbedder
 from vectorstore.ingest import Ingester
-from vectorstore.sentence_vectors import FILE, CachedEmbedder, SentenceVectors
+from vectorstore.embed import CachedEmbedder
+from vectorstore.sentence_vectors import FILE, SentenceVectors
 from vectorstore.sentences import embedded_sentences
 from vectorstore.store import Store
 
@@ -41,9 +43,38 @@ def test_every_stored_sentence_has_its_vector_after_ingest(ingester, store, corp
         assert np.allclose(found[text], embedder.embed([text])[0])
 
 
-def test_reingest_embeds_no_sentence_again(ingester, store, corpus):
+def test_reingest_embeds_no_sentence_again_and_does_not_rescan(ingester, store, corpus, embedder, monkeypatch):
     ingester.run([corpus])
+    assert store.sentence_vectors(embedder.name).complete()  # a fresh store is marked without a backfill
+
+    def no_backfill(self, report):
+        raise AssertionError("a complete store was scanned again")
+
+    monkeypatch.setattr(Ingester, "_backfill_sentences", no_backfill)
     assert Ingester(store, FakeEmbedder()).run([corpus]).sentences_embedded == 0
+
+
+def test_a_store_completed_under_other_splitting_code_is_backfilled(ingester, store, corpus, embedder, monkeypatch):
+    import vectorstore.sentence_vectors as sv
+
+    ingester.run([corpus])
+    monkeypatch.setattr(sv, "splitter_fingerprint", lambda: "another splitter")
+    assert not store.sentence_vectors(embedder.name).complete()
+    calls = []
+    monkeypatch.setattr(Ingester, "_backfill_sentences", lambda self, report: calls.append(1))
+    Ingester(store, FakeEmbedder()).run([corpus])
+    assert calls and store.sentence_vectors(embedder.name).complete()
+
+
+def test_an_upload_does_not_backfill_an_older_store(ingester, store, corpus, embedder, tmp_path):
+    ingester.run([corpus])
+    (store.path / FILE).unlink()
+    extra = tmp_path / "upload"
+    extra.mkdir()
+    (extra / "new.txt").write_text("A new paragraph about Ghana. It has two sentences.\n")
+    report = Ingester(store, FakeEmbedder(), backfill=False).run([extra])
+    assert report.sentences_embedded == 2  # its own sentences only
+    assert not store.sentence_vectors(embedder.name).complete()  # left for the next `qa ingest`
 
 
 def test_a_store_without_sentence_vectors_is_backfilled(ingester, store, corpus, embedder):
@@ -92,7 +123,9 @@ def test_a_locked_file_is_a_miss_not_a_wait_or_an_error(tmp_path):
     writer = sqlite3.connect(str(tmp_path / FILE))
     writer.execute("BEGIN EXCLUSIVE")  # an ingest committing
     try:
+        started = time.perf_counter()
         assert reader.lookup(["Hello."]) == {}
+        assert time.perf_counter() - started < 0.5  # it gave up at once, no 30 s wait
     finally:
         writer.rollback()
     assert list(reader.lookup(["Hello."])) == ["Hello."]
@@ -114,3 +147,27 @@ def test_doctests(module):
 
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0, result
+
+
+def test_a_journal_left_by_a_killed_writer_is_rolled_back_by_a_reader(tmp_path):
+    """A SIGKILL inside `add` leaves a hot journal; a reader that can write the folder rolls it back
+    instead of seeing nothing until the next ingest."""
+    import subprocess
+    import sys
+
+    SentenceVectors(tmp_path / FILE, FakeEmbedder.name).add(["Hello."], np.ones((1, 64), np.float32))
+    code = ("import os, sqlite3, sys; con = sqlite3.connect(sys.argv[1]); con.execute('PRAGMA cache_size=1'); "
+            "con.execute('BEGIN'); [con.execute('INSERT INTO vectors VALUES (?, ?)', (os.urandom(16), b'x' * 4096)) "
+            "for _ in range(200)]; os._exit(9)")
+    assert subprocess.run([sys.executable, "-c", code, str(tmp_path / FILE)]).returncode == 9
+    assert (tmp_path / (FILE + "-journal")).exists()
+    assert list(SentenceVectors(tmp_path / FILE, FakeEmbedder.name).lookup(["Hello."])) == ["Hello."]
+
+
+def test_a_corrupt_file_is_a_store_error_naming_the_fix(tmp_path):
+    from vectorstore.errors import StoreError
+
+    (tmp_path / FILE).write_bytes(b"not a database" * 100)
+    with pytest.raises(StoreError, match="Delete that file"):
+        SentenceVectors(tmp_path / FILE, "m").add(["a"], np.ones((1, 4), np.float32))
+    assert SentenceVectors(tmp_path / FILE, "m").lookup(["a"]) == {}  # reading: a miss, never an error
