@@ -20,8 +20,9 @@ import hashlib
 import os
 import sqlite3
 import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -74,12 +75,8 @@ class SentenceVectors:
             if con is None:
                 return {}
             try:
-                items = list(keys)
-                for i in range(0, len(items), _LOOKUP_CHUNK):
-                    chunk = items[i:i + _LOOKUP_CHUNK]
-                    rows = con.execute(f"SELECT key, vec FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-                    for key, blob in rows:
-                        found[keys[key]] = np.frombuffer(blob, dtype=np.float32)
+                for key, blob in _select(con, "key, vec", list(keys)):
+                    found[keys[key]] = np.frombuffer(blob, dtype=np.float32)
             except sqlite3.Error:
                 return found
         return found
@@ -111,11 +108,8 @@ class SentenceVectors:
         """The distinct texts of ``texts`` without a stored vector, in first-seen order."""
         distinct = list(dict.fromkeys(texts))
         keys = [_key(t) for t in distinct]
-        found: set[bytes] = set()
         with self._writing() as con:
-            for i in range(0, len(keys), _LOOKUP_CHUNK):
-                chunk = keys[i:i + _LOOKUP_CHUNK]
-                found.update(k for (k,) in con.execute(f"SELECT key FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+            found = {k for (k,) in _select(con, "key", keys)}
         return [t for t, k in zip(distinct, keys) if k not in found]
 
     def add(self, texts: Sequence[str], vectors: np.ndarray) -> None:
@@ -148,10 +142,15 @@ class SentenceVectors:
         with self._writing() as con:
             return int(con.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
 
-    def _writing(self):
-        """The writing connection (made on first use, with its tables), as a context that turns
-        SQLite errors into a `StoreError`."""
-        return _Writing(self)
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """The writing connection (made on first use, with its tables); SQLite errors inside the
+        block become a `StoreError` that says how to rebuild the file."""
+        try:
+            yield self._writer()
+        except sqlite3.Error as err:
+            raise StoreError(f"Cannot write the sentence vectors at {self.path}: {err}. Delete that file and run "
+                             f"`qa ingest` again to rebuild it (the paragraphs are not affected).") from None
 
     def _writer(self) -> sqlite3.Connection:
         con = self._write_con
@@ -176,24 +175,11 @@ class SentenceVectors:
         self._reader = self._write_con = None
 
 
-class _Writing:
-    def __init__(self, vectors: SentenceVectors):
-        self.vectors = vectors
-
-    def __enter__(self) -> sqlite3.Connection:
-        try:
-            return self.vectors._writer()
-        except sqlite3.Error as err:
-            raise _store_error(self.vectors.path, err) from None
-
-    def __exit__(self, kind, err, tb) -> None:
-        if isinstance(err, sqlite3.Error):
-            raise _store_error(self.vectors.path, err) from None
-
-
-def _store_error(path: Path, err: sqlite3.Error) -> StoreError:
-    return StoreError(f"Cannot write the sentence vectors at {path}: {err}. Delete that file and run "
-                      f"`qa ingest` again to rebuild it (the paragraphs are not affected).")
+def _select(con: sqlite3.Connection, columns: str, keys: list[bytes]) -> Iterator[tuple]:
+    """Rows of ``vectors`` whose key is in ``keys``, queried in chunks under SQLite's variable limit."""
+    for i in range(0, len(keys), _LOOKUP_CHUNK):
+        chunk = keys[i:i + _LOOKUP_CHUNK]
+        yield from con.execute(f"SELECT {columns} FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk)
 
 
 __all__ = ["FILE", "SentenceVectors", "splitter_fingerprint"]
