@@ -1,4 +1,4 @@
-"""Rebuild the reader's three models from `data/gold/train.jsonl` and print the dev metrics.
+"""Rebuild the reader's three models from `data/gold/train.jsonl` (and `ALSO`) and print the dev metrics.
 
     python -m benchmarks.train_reader --store .store          # writes qa/reader/weights/
 
@@ -46,6 +46,10 @@ DEV = ROOT / "data" / "gold" / "dev.jsonl"
 # worse at telling its right answers from its wrong ones on the SQuAD subset.
 WIKI = ROOT / "data" / "gold" / "extra" / "wiki"
 WIKI_STAGES: tuple[str, ...] = ()
+# More gold files of the transcripts' questions the shipped models learn from, beside TRAIN
+# (`--also` replaces them for an experiment). Their hashes join the manifest's fingerprint.
+# None so far: the README's variants table has the runs with `--also` and why they were not kept.
+ALSO: tuple[Path, ...] = ()
 CODE = [ROOT / "qa" / "reader" / f for f in ("features.py", "candidates.py", "question.py", "extractive.py", "neural.py")] + \
     [ROOT / "qa" / "qtype.py", ROOT / "vectorstore" / "words.py", ROOT / "vectorstore" / "sentences.py", Path(__file__)]
 # The neural span model's weights: the shipped adapter (dev, test, reading) and one adapter per
@@ -76,12 +80,15 @@ def settings_hash() -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def fingerprint(adapter: Path = SPAN_ADAPTER, folds: Path = SPAN_FOLDS) -> dict:
+def fingerprint(adapter: Path = SPAN_ADAPTER, folds: Path = SPAN_FOLDS, also: tuple[Path, ...] = ALSO) -> dict:
     """What the shipped models depend on; a test compares it with the repository's files."""
     adapters = [adapter / "adapter_model.safetensors"] + \
         [fold_adapter(folds, k) / "adapter_model.safetensors" for k in range(FOLDS)]
-    return {"train": file_hash(TRAIN), "dev": file_hash(DEV), "code": file_hash(*CODE), "settings": settings_hash(),
-            "span_adapters": file_hash(*adapters)}
+    out = {"train": file_hash(TRAIN), "dev": file_hash(DEV), "code": file_hash(*CODE), "settings": settings_hash(),
+           "span_adapters": file_hash(*adapters)}
+    if also:
+        out["also"] = {str(p.relative_to(ROOT)): file_hash(p) for p in also}
+    return out
 
 
 def wiki_files() -> list[Path]:
@@ -227,6 +234,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="the neural span adapter the reader ships with (an experiment: copied into --out)")
     ap.add_argument("--span-folds", type=Path, default=SPAN_FOLDS,
                     help="its five cross-fitted fold adapters, f0..f4/ (default benchmarks/neural_span/folds)")
+    ap.add_argument("--also", type=Path, action="append",
+                    help="another gold file to learn from beside train.jsonl (repeatable; default: "
+                         f"{', '.join(str(p.relative_to(ROOT)) for p in ALSO) or 'none'}); never dev or test")
     args = ap.parse_args(argv)
     # Arguments are checked before anything is loaded.
     stages = tuple(filter(None, args.wiki_stages.split(","))) if args.wiki_stages is not None else WIKI_STAGES
@@ -236,6 +246,14 @@ def main(argv: list[str] | None = None) -> int:
     if experimental and args.out.resolve() == WEIGHTS.resolve():
         ap.error("--span-adapter/--span-folds are for experiments: give --out a folder of its own "
                  "(to ship new adapters, copy them over qa/reader/weights/span_adapter and benchmarks/neural_span/folds)")
+    also = tuple(p.resolve() for p in args.also) if args.also is not None else ALSO
+    if any(p.name in ("dev.jsonl", "test.jsonl") for p in also):
+        ap.error(f"--also: the reader never learns from dev.jsonl or test.jsonl; got {', '.join(map(str, args.also))}")
+    if not all(p.is_relative_to(ROOT) and p.is_file() for p in also):
+        ap.error(f"--also takes gold files inside the repository (their hashes go into the manifest); got "
+                 f"{', '.join(map(str, args.also))}")
+    if also != ALSO and args.out.resolve() == WEIGHTS.resolve():
+        ap.error("--also is for experiments: give --out a folder of its own (to ship, set ALSO in this script)")
     if experimental and stages:
         ap.error("--wiki-stages with --span-adapter/--span-folds: the encyclopedic questions would be scored by "
                  "an adapter that may have trained on them")
@@ -252,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     # sentence vectors; the shipped models read those stored vectors. A retrain on the stored
     # vectors scored lower on the selection set (F1 0.621 against 0.634: README, "How the reader decides").
     reader = ExtractiveReader(engine.embedder, engine.settings, idf=engine.retriever.idf, models=untrained)
-    train = load_gold(TRAIN)
+    train = load_gold(TRAIN) + [g for p in also for g in load_gold(p)]
     wiki_engine, wiki, wiki_reader = None, [], None
     if stages:
         wiki_engine, wiki = wiki_gold(engine.settings, progress)
@@ -343,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         w.writerow(list(ANSWER_FEATURES) + ["label"])
         for row, lab in zip(X.tolist(), y.tolist()):
             w.writerow([("" if v != v else repr(v)) for v in row] + [int(lab)])
-    trained_from = fingerprint(args.span_adapter, args.span_folds)
+    trained_from = fingerprint(args.span_adapter, args.span_folds, also)
     if stages:  # so that the staleness test rejects these models if they are ever shipped by mistake
         trained_from.update(wiki=file_hash(*wiki_files()), wiki_stages=list(stages))
     manifest = {

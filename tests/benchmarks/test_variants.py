@@ -72,3 +72,32 @@ def test_fold_adapters_are_found_in_either_layout(tmp_path):
     (tmp_path / "f3" / "adapter").mkdir(parents=True)  # as crossfit.py writes it
     assert fold_adapter(tmp_path, 3) == tmp_path / "f3" / "adapter"
     assert fold_adapter(tmp_path, 2) == tmp_path / "f2"
+
+
+def test_train_reader_refuses_dev_test_and_outside_files_for_also(tmp_path, capsys):
+    import pytest
+
+    from benchmarks.train_reader import ROOT, main
+
+    out = str(tmp_path / "out")
+    for bad, said in ((ROOT / "data" / "gold" / "test.jsonl", "never learns from"),
+                      (ROOT / "data" / "gold" / "dev.jsonl", "never learns from"),
+                      (tmp_path / "mine.jsonl", "inside the repository")):
+        with pytest.raises(SystemExit):
+            main(["--also", str(bad), "--out", out])
+        assert said in capsys.readouterr().err, bad
+    with pytest.raises(SystemExit):  # an experiment never writes over the shipped models
+        main(["--also", str(ROOT / "data" / "gold" / "extra" / "select2.jsonl")])
+    assert "give --out a folder of its own" in capsys.readouterr().err
+
+
+def test_also_files_join_the_fingerprint():
+    from benchmarks.train_reader import ROOT, fingerprint
+    from qa.reader.models import file_hash
+
+    more, when = (ROOT / "data" / "gold" / "extra" / f"{n}.jsonl" for n in ("train_more", "train_when"))
+    plain, extra = fingerprint(), fingerprint(also=(more,))
+    assert "also" not in plain  # the shipped manifest's form while ALSO is empty
+    assert extra["also"] == {"data/gold/extra/train_more.jsonl": file_hash(more)}
+    assert fingerprint(also=(when,))["also"] != extra["also"]
+    assert {k: v for k, v in extra.items() if k != "also"} == plain
