@@ -1,10 +1,13 @@
 """Score reader model folders (`train_reader --out DIR`) side by side on one question set.
 
     python -m benchmarks.compare_weights qa/reader/weights /tmp/variant --on squad --store .store
+    python -m benchmarks.compare_weights qa/reader/weights /tmp/variant --on dev,select,select2
 
 For each folder, at the threshold in its manifest: F1 over all questions, F1 on the answerable
 ones, and how well its confidence ranks right answers above the rest (AUC; "right" is an answer
-with F1 >= 0.5), which does not depend on the threshold. Sets: `dev`, `select` (607 questions
+with F1 >= 0.5), which does not depend on the threshold. Each folder after the first is also
+paired with the first: the difference in F1 per question and its 95% bootstrap interval
+(`paired_difference`). Sets, one or several pooled: `dev`, `select` (607 questions
 written for choosing between variants, `data/gold/extra/select.jsonl`, never trained on; `select2`,
 634 more, for confirming a choice made on it), `squad`
 (the SQuAD 2.0 subset, in its own store) and `wiki` (the encyclopedic training articles,
@@ -46,10 +49,38 @@ def score(results: list[dict], threshold: float) -> dict:
             "top_answer_right": len(right), "auc": round(auc(right, rest), 4), "questions": len(results)}
 
 
+def per_question(r: dict, threshold: float) -> float:
+    """The F1 `score` counts for one question: its answer's F1 if given, 1 for a right abstention."""
+    return (r["f1"] if r["confidence"] >= threshold else 0.0) if r["answers"] else float(r["confidence"] < threshold)
+
+
+def paired_difference(a: list[float], b: list[float], resamples: int = 2000, seed: int = 0) -> dict:
+    """Mean of b - a over the same questions, with a percentile bootstrap 95% interval.
+
+    >>> paired_difference([0, 1, 1, 0], [1, 1, 1, 0])["difference"]
+    0.25
+    >>> d = paired_difference([0.0] * 50, [1.0] * 50); (d["low"], d["high"])
+    (1.0, 1.0)
+    """
+    import random
+
+    if len(a) != len(b) or not a:
+        raise ValueError(f"paired_difference needs two equally long, non-empty lists; got {len(a)} and {len(b)}")
+    d = [y - x for x, y in zip(a, b)]
+    rng, n = random.Random(seed), len(d)
+    means = sorted(sum(d[rng.randrange(n)] for _ in range(n)) / n for _ in range(resamples))
+    return {"difference": round(sum(d) / n, 4), "low": round(means[int(0.025 * resamples)], 4),
+            "high": round(means[int(0.975 * resamples) - 1], 4), "questions": n}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("folders", nargs="+", type=Path)
-    ap.add_argument("--on", choices=("dev", "select", "select2", "squad", "wiki"), default="dev")
+    ap.add_argument("--on", default="dev", type=_sets,
+                    help="dev, select, select2 (several pooled: dev,select,select2), squad or wiki")
+    ap.add_argument("--expected-type", help="only questions whose expected answer type is one of these "
+                                            "(comma-separated names from qa/qtype.py: date,time,duration)")
+    ap.add_argument("--results", type=Path, help="also write each folder's per-question results here (JSON)")
     ap.add_argument("--store", default=".store", help="the transcripts' store (for --on dev and select)")
     ap.add_argument("--live-sentences", action="store_true",
                     help="embed sentences at answer time, not from the vectors stored at ingest")
@@ -61,27 +92,51 @@ def main(argv: list[str] | None = None) -> int:
     from qa.settings import Settings
 
     settings = Settings.from_env(store=args.store, min_confidence=0.0)  # every answer kept; thresholds applied below
-    if args.on == "squad":
+    if args.on == ["squad"]:
         from qa.evaluate.squad import squad_engine
 
         engine, gold = squad_engine(ROOT / "data" / "squad" / "squad2-dev-subset.json", settings)
-    elif args.on == "wiki":
+    elif args.on == ["wiki"]:
         from benchmarks.train_reader import wiki_gold
 
         engine, gold = wiki_gold(settings, progress=False)
     else:
-        path = ROOT / "data" / "gold" / ("dev.jsonl" if args.on == "dev" else f"extra/{args.on}.jsonl")
-        engine, gold = Engine(settings), [g for g in load_gold(path) if g.answer_kind == "factoid"]
+        paths = [ROOT / "data" / "gold" / ("dev.jsonl" if name == "dev" else f"extra/{name}.jsonl") for name in args.on]
+        engine, gold = Engine(settings), [g for path in paths for g in load_gold(path) if g.answer_kind == "factoid"]
+    if args.expected_type:
+        from qa.qtype import expected_type
+
+        wanted = set(args.expected_type.split(","))
+        gold = [g for g in gold if expected_type(g.question).name in wanted]
     if args.live_sentences:
         engine.__dict__["sentence_embedder"] = engine.embedder
-    rows = []
+    rows, base, kept = [], None, {}
     for folder in args.folders:
         use_weights(engine, folder)
         threshold = json.loads((folder / "manifest.json").read_text())["threshold"]
         results = evaluate(engine, gold, k=5)["questions"]
-        rows.append({"folder": str(folder), "on": args.on, "live_sentences": args.live_sentences, **score(results, threshold)})
-        print(json.dumps(rows[-1]), flush=True)
+        kept[str(folder)] = results
+        row = {"folder": str(folder), "on": ",".join(args.on), "live_sentences": args.live_sentences,
+               **score(results, threshold)}
+        per = [per_question(r, threshold) for r in results]
+        if base is None:
+            base = per
+        else:
+            row["f1_difference_from_first"] = paired_difference(base, per)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    if args.results:
+        args.results.write_text(json.dumps(kept))
     return 0
+
+
+def _sets(value: str) -> list[str]:
+    names = value.split(",")
+    pooled = {"dev", "select", "select2"}
+    if not names or not (set(names) <= pooled or names in (["squad"], ["wiki"])):
+        raise argparse.ArgumentTypeError(f"{value!r}: give dev, select, select2 (or several of them, comma-separated), "
+                                         "squad or wiki")
+    return names
 
 
 if __name__ == "__main__":

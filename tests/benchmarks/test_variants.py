@@ -101,3 +101,41 @@ def test_also_files_join_the_fingerprint():
     assert extra["also"] == {"data/gold/extra/train_more.jsonl": file_hash(more)}
     assert fingerprint(also=(when,))["also"] != extra["also"]
     assert {k: v for k, v in extra.items() if k != "also"} == plain
+
+
+def test_paired_difference_brackets_a_real_gain_and_not_noise():
+    import random
+
+    from benchmarks.compare_weights import paired_difference
+
+    rng = random.Random(1)
+    a = [float(rng.random() < 0.6) for _ in range(400)]
+    better = [1.0 if rng.random() < 0.3 else x for x in a]  # some questions turned right, none wrong
+    gain = paired_difference(a, better)
+    assert gain["low"] > 0 and gain["low"] <= gain["difference"] <= gain["high"]
+    noise = paired_difference(a, [float(rng.random() < 0.6) for _ in a])  # another reader, same skill
+    assert noise["low"] < 0 < noise["high"]
+    import pytest
+
+    with pytest.raises(ValueError, match="equally long"):
+        paired_difference(a, a[:-1])
+
+
+def test_per_question_matches_score():
+    from benchmarks.compare_weights import per_question, score
+
+    results = [{"answers": ["a"], "f1": 0.5, "confidence": 0.9}, {"answers": [], "f1": 0.0, "confidence": 0.1},
+               {"answers": [], "f1": 0.0, "confidence": 0.7}, {"answers": ["b"], "f1": 1.0, "confidence": 0.2}]
+    assert [per_question(r, 0.5) for r in results] == [0.5, 1.0, 0.0, 0.0]
+    assert score(results, 0.5)["f1"] == round(sum(per_question(r, 0.5) for r in results) / 4, 4)
+
+
+def test_compare_weights_pools_only_the_transcript_sets(capsys):
+    import pytest
+
+    from benchmarks.compare_weights import main
+
+    for bad in ("test", "dev,test", "dev,squad", ""):
+        with pytest.raises(SystemExit):
+            main(["qa/reader/weights", "--on", bad])
+        assert "give dev, select, select2" in capsys.readouterr().err, bad
