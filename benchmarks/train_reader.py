@@ -62,7 +62,7 @@ SEED = 13
 PARAMS = {
     "sentence": dict(objective="binary", learning_rate=0.05, num_leaves=15, min_data_in_leaf=20, feature_fraction=0.8,
                      bagging_fraction=0.8, bagging_freq=1, lambda_l2=1.0, num_boost_round=300),
-    "span": dict(objective="cross_entropy", learning_rate=0.05, num_leaves=31, min_data_in_leaf=20, feature_fraction=0.8,
+    "span": dict(objective="binary", learning_rate=0.05, num_leaves=31, min_data_in_leaf=20, feature_fraction=0.8,
                  bagging_fraction=0.8, bagging_freq=1, lambda_l2=1.0, num_boost_round=400),
     "answer": dict(objective="binary", learning_rate=0.03, num_leaves=7, min_data_in_leaf=20, feature_fraction=0.8,
                    bagging_fraction=0.8, bagging_freq=1, lambda_l2=2.0, num_boost_round=250),
@@ -311,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         r.spans = shipped if it["wiki"] else folds[fold_of(group_of(it["gold"]))]
         it["candidates"] = r.candidates(it["q"], it["sentences"])
         golds = it["gold"].answers
-        it["span_labels"] = [best_over(f1_score, c.text, golds) if golds else 0.0 for c in it["candidates"]]
+        it["span_labels"] = [int(bool(golds) and best_over(f1_score, c.text, golds) >= 0.5) for c in it["candidates"]]
     X, y, groups, owners = stage_rows(items, "candidates", "span_labels", answerable_only=True, wiki="span" in stages)
     print(f"span rows {len(y)}, positives {int(y.sum())}", file=sys.stderr)
     span_model = cross_fit(items, "candidates", "span", X, y, groups, owners, stages)
@@ -390,7 +390,7 @@ def diagnostics(items: list[dict]) -> str:
     if not ans:
         return "no answerable questions"
     sent1 = sum(1 for it in ans if it["sentences"] and _contains(it["sentences"][0].text, it["gold"].answers))
-    cand = sum(1 for it in ans if any(l >= 0.5 for l in it["span_labels"]))
+    cand = sum(1 for it in ans if any(l for l in it["span_labels"]))
     top = sum(1 for it in ans if it["candidates"] and best_over(f1_score, it["candidates"][0].text, it["gold"].answers) >= 0.5)
     return (f"answerable {len(ans)}: best sentence holds the answer {sent1 / len(ans):.3f}, "
             f"a right candidate exists {cand / len(ans):.3f}, top candidate right {top / len(ans):.3f}")
