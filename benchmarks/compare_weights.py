@@ -37,8 +37,7 @@ def auc(right: list[float], rest: list[float]) -> float:
 def score(results: list[dict], threshold: float) -> dict:
     """Metrics of per-question results (confidence, f1 when answered, answerable) at ``threshold``."""
     answerable = [r for r in results if r["answers"]]
-    per = [(r["f1"] if r["confidence"] >= threshold else 0.0) if r["answers"] else float(r["confidence"] < threshold)
-           for r in results]
+    per = [per_question(r, threshold) for r in results]
     right = [r["confidence"] for r in results if r["answers"] and r["f1"] >= 0.5]
     rest = [r["confidence"] for r in results if not (r["answers"] and r["f1"] >= 0.5)]
     answered = [r for r in results if r["confidence"] >= threshold]
