@@ -77,8 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("folders", nargs="+", type=Path)
     ap.add_argument("--on", default="dev", type=_sets,
                     help="dev, select, select2 (several pooled: dev,select,select2), squad or wiki")
-    ap.add_argument("--expected-type", help="only questions whose expected answer type is one of these "
-                                            "(comma-separated names from qa/qtype.py: date,time,duration)")
+    ap.add_argument("--expected-type", type=_types, help="only questions whose expected answer type is one of "
+                                                         "these (comma-separated names from qa/qtype.py: date,time,duration)")
     ap.add_argument("--results", type=Path, help="also write each folder's per-question results here (JSON)")
     ap.add_argument("--store", default=".store", help="the transcripts' store (for --on dev and select)")
     ap.add_argument("--live-sentences", action="store_true",
@@ -105,11 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.expected_type:
         from qa.qtype import expected_type
 
-        wanted = set(args.expected_type.split(","))
-        gold = [g for g in gold if expected_type(g.question).name in wanted]
+        gold = [g for g in gold if expected_type(g.question).name in args.expected_type]
     if args.live_sentences:
         engine.__dict__["sentence_embedder"] = engine.embedder
-    rows, base, kept = [], None, {}
+    base, kept = None, {}
     for folder in args.folders:
         use_weights(engine, folder)
         threshold = json.loads((folder / "manifest.json").read_text())["threshold"]
@@ -122,11 +121,19 @@ def main(argv: list[str] | None = None) -> int:
             base = per
         else:
             row["f1_difference_from_first"] = paired_difference(base, per)
-        rows.append(row)
         print(json.dumps(row), flush=True)
     if args.results:
         args.results.write_text(json.dumps(kept))
     return 0
+
+
+def _types(value: str) -> set[str]:
+    from qa.reader.features import QTYPES
+
+    names = set(value.split(","))
+    if not names <= set(QTYPES):
+        raise argparse.ArgumentTypeError(f"{value!r}: expected types are {', '.join(QTYPES)}")
+    return names
 
 
 def _sets(value: str) -> list[str]:

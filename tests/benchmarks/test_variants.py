@@ -139,3 +139,6 @@ def test_compare_weights_pools_only_the_transcript_sets(capsys):
         with pytest.raises(SystemExit):
             main(["qa/reader/weights", "--on", bad])
         assert "give dev, select, select2" in capsys.readouterr().err, bad
+    with pytest.raises(SystemExit):  # a misspelt type would silently select no question
+        main(["qa/reader/weights", "--expected-type", "date,when"])
+    assert "expected types are" in capsys.readouterr().err
