@@ -53,6 +53,26 @@ def per_question(r: dict, threshold: float) -> float:
     return (r["f1"] if r["confidence"] >= threshold else 0.0) if r["answers"] else float(r["confidence"] < threshold)
 
 
+def best_threshold(results: list[dict], max_false_abstention: float = 1.0) -> float:
+    """The threshold (0.00 to 1.00, by 0.01) with the best F1 among those withholding at most
+    ``max_false_abstention`` of the answerable questions' answers; the lowest of equals.
+
+    >>> rs = [{"answers": ["a"], "f1": 1.0, "confidence": 0.5}, {"answers": ["b"], "f1": 0.5, "confidence": 0.3},
+    ...       {"answers": [], "f1": 0.0, "confidence": 0.4}]
+    >>> best_threshold(rs), best_threshold(rs, max_false_abstention=0.0)  # 0.41 withholds b's half-right answer
+    (0.41, 0.0)
+    """
+    answerable = [r for r in results if r["answers"]]
+    best, chosen = -1.0, 0.0
+    for step in range(101):
+        t = step / 100
+        withheld = sum(1 for r in answerable if r["confidence"] < t) / max(len(answerable), 1)
+        f1 = score(results, t)["f1"] if withheld <= max_false_abstention else -1.0
+        if f1 > best:
+            best, chosen = f1, t
+    return chosen
+
+
 def paired_difference(a: list[float], b: list[float], resamples: int = 2000, seed: int = 0) -> dict:
     """Mean of b - a over the same questions, with a percentile bootstrap 95% interval.
 
@@ -79,11 +99,19 @@ def main(argv: list[str] | None = None) -> int:
                     help="dev, select, select2 (several pooled: dev,select,select2), squad or wiki")
     ap.add_argument("--expected-type", type=_types, help="only questions whose expected answer type is one of "
                                                          "these (comma-separated names from qa/qtype.py: date,time,duration)")
+    ap.add_argument("--tune-on", type=_sets, help="choose each folder's threshold on these transcript sets "
+                                                   "instead of taking its manifest's (disjoint from --on)")
+    ap.add_argument("--max-false-abstention", type=float, default=1.0,
+                    help="with --tune-on: the best-F1 threshold among those withholding at most this share of "
+                         "the answerable questions' answers (default 1: no bound)")
     ap.add_argument("--results", type=Path, help="also write each folder's per-question results here (JSON)")
     ap.add_argument("--store", default=".store", help="the transcripts' store (for --on dev and select)")
     ap.add_argument("--live-sentences", action="store_true",
                     help="embed sentences at answer time, not from the vectors stored at ingest")
     args = ap.parse_args(argv)
+    if args.tune_on and (set(args.tune_on) & set(args.on) or not set(args.tune_on) | set(args.on) <= _POOLED):
+        ap.error(f"--tune-on takes transcript sets other than --on's; got --on {','.join(args.on)} "
+                 f"--tune-on {','.join(args.tune_on)}")
     from qa.engine import Engine
     from qa.evaluate.gold import load_gold
     from qa.evaluate.run import evaluate
@@ -100,21 +128,25 @@ def main(argv: list[str] | None = None) -> int:
 
         engine, gold = wiki_gold(settings, progress=False)
     else:
-        paths = [ROOT / "data" / "gold" / ("dev.jsonl" if name == "dev" else f"extra/{name}.jsonl") for name in args.on]
-        engine, gold = Engine(settings), [g for path in paths for g in load_gold(path) if g.answer_kind == "factoid"]
+        engine, gold = Engine(settings), _factoids(args.on)
     if args.expected_type:
         from qa.qtype import expected_type
 
         gold = [g for g in gold if expected_type(g.question).name in args.expected_type]
     if args.live_sentences:
         engine.__dict__["sentence_embedder"] = engine.embedder
+    tune = _factoids(args.tune_on) if args.tune_on else []
     base, kept = None, {}
     for folder in args.folders:
         use_weights(engine, folder)
         threshold = json.loads((folder / "manifest.json").read_text())["threshold"]
+        if tune:
+            threshold = best_threshold(evaluate(engine, tune, k=5)["questions"], args.max_false_abstention)
         results = evaluate(engine, gold, k=5)["questions"]
         kept[str(folder)] = results
         row = {"folder": str(folder), "on": ",".join(args.on), "live_sentences": args.live_sentences,
+               **({"threshold_tuned_on": ",".join(args.tune_on), "max_false_abstention": args.max_false_abstention}
+                  if tune else {}),
                **score(results, threshold)}
         per = [per_question(r, threshold) for r in results]
         if base is None:
@@ -125,6 +157,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.results:
         args.results.write_text(json.dumps(kept))
     return 0
+
+
+_POOLED = {"dev", "select", "select2"}
+
+
+def _factoids(names: list[str]) -> list:
+    from qa.evaluate.gold import load_gold
+
+    paths = [ROOT / "data" / "gold" / ("dev.jsonl" if name == "dev" else f"extra/{name}.jsonl") for name in names]
+    return [g for path in paths for g in load_gold(path) if g.answer_kind == "factoid"]
 
 
 def _types(value: str) -> set[str]:
@@ -138,8 +180,7 @@ def _types(value: str) -> set[str]:
 
 def _sets(value: str) -> list[str]:
     names = value.split(",")
-    pooled = {"dev", "select", "select2"}
-    if not names or not (set(names) <= pooled or names in (["squad"], ["wiki"])):
+    if not names or not (set(names) <= _POOLED or names in (["squad"], ["wiki"])):
         raise argparse.ArgumentTypeError(f"{value!r}: give dev, select, select2 (or several of them, comma-separated), "
                                          "squad or wiki")
     return names

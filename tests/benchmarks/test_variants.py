@@ -139,6 +139,22 @@ def test_compare_weights_pools_only_the_transcript_sets(capsys):
         with pytest.raises(SystemExit):
             main(["qa/reader/weights", "--on", bad])
         assert "give dev, select, select2" in capsys.readouterr().err, bad
+    for on, tune in (("select2", "select2"), ("dev,select2", "select,select2"), ("squad", "dev")):
+        with pytest.raises(SystemExit):  # a threshold chosen on the questions it is scored on, or on another corpus
+            main(["qa/reader/weights", "--on", on, "--tune-on", tune])
+        assert "other than --on's" in capsys.readouterr().err, (on, tune)
     with pytest.raises(SystemExit):  # a misspelt type would silently select no question
         main(["qa/reader/weights", "--expected-type", "date,when"])
     assert "expected types are" in capsys.readouterr().err
+
+
+def test_best_threshold_respects_the_false_abstention_bound():
+    from benchmarks.compare_weights import best_threshold
+
+    right = [{"answers": ["a"], "f1": 1.0, "confidence": c} for c in (0.9, 0.8, 0.7, 0.35)]
+    wrong = [{"answers": [], "f1": 0.0, "confidence": c} for c in (0.3, 0.32, 0.34)]
+    free = best_threshold(right + wrong)
+    assert free == 0.35  # withholds nothing right, abstains on all three unanswerable
+    confident_wrong = [{"answers": [], "f1": 0.0, "confidence": c} for c in (0.5, 0.45)]
+    assert best_threshold(right + confident_wrong + wrong) == 0.51  # best F1, withholding 0.35's right answer
+    assert best_threshold(right + confident_wrong + wrong, max_false_abstention=0.0) == 0.35
