@@ -37,11 +37,10 @@ def auc(right: list[float], rest: list[float]) -> float:
 def score(results: list[dict], threshold: float) -> dict:
     """Metrics of per-question results (confidence, f1 when answered, answerable) at ``threshold``."""
     answerable = [r for r in results if r["answers"]]
-    per = [per_question(r, threshold) for r in results]
     right = [r["confidence"] for r in results if r["answers"] and r["f1"] >= 0.5]
     rest = [r["confidence"] for r in results if not (r["answers"] and r["f1"] >= 0.5)]
     answered = [r for r in results if r["confidence"] >= threshold]
-    return {"threshold": threshold, "f1": round(sum(per) / len(per), 4),
+    return {"threshold": threshold, "f1": f1_at(results, threshold),
             "answered_precision": round(sum(bool(r["answers"]) and r["f1"] >= 0.5 for r in answered) / max(len(answered), 1), 4),
             "coverage": round(len(answered) / len(results), 4),
             "answerable_f1": round(sum(r["f1"] for r in answerable if r["confidence"] >= threshold) / len(answerable), 4),
@@ -51,6 +50,11 @@ def score(results: list[dict], threshold: float) -> dict:
 def per_question(r: dict, threshold: float) -> float:
     """The F1 `score` counts for one question: its answer's F1 if given, 1 for a right abstention."""
     return (r["f1"] if r["confidence"] >= threshold else 0.0) if r["answers"] else float(r["confidence"] < threshold)
+
+
+def f1_at(results: list[dict], threshold: float) -> float:
+    """F1 over all questions at ``threshold`` (`score`'s "f1"), without the rest of `score`."""
+    return round(sum(per_question(r, threshold) for r in results) / len(results), 4)
 
 
 def best_threshold(results: list[dict], max_false_abstention: float = 1.0) -> float:
@@ -67,7 +71,7 @@ def best_threshold(results: list[dict], max_false_abstention: float = 1.0) -> fl
     for step in range(101):
         t = step / 100
         withheld = sum(1 for r in answerable if r["confidence"] < t) / max(len(answerable), 1)
-        f1 = score(results, t)["f1"] if withheld <= max_false_abstention else -1.0
+        f1 = f1_at(results, t) if withheld <= max_false_abstention else -1.0
         if f1 > best:
             best, chosen = f1, t
     return chosen
@@ -113,7 +117,6 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--tune-on takes transcript sets other than --on's; got --on {','.join(args.on)} "
                  f"--tune-on {','.join(args.tune_on)}")
     from qa.engine import Engine
-    from qa.evaluate.gold import load_gold
     from qa.evaluate.run import evaluate
     from benchmarks.train_reader import use_weights
     from qa.settings import Settings
@@ -180,7 +183,7 @@ def _types(value: str) -> set[str]:
 
 def _sets(value: str) -> list[str]:
     names = value.split(",")
-    if not names or not (set(names) <= _POOLED or names in (["squad"], ["wiki"])):
+    if not (set(names) <= _POOLED or names in (["squad"], ["wiki"])):
         raise argparse.ArgumentTypeError(f"{value!r}: give dev, select, select2 (or several of them, comma-separated), "
                                          "squad or wiki")
     return names
