@@ -13,6 +13,11 @@ written for choosing between variants, `data/gold/extra/select.jsonl`, never tra
 (the SQuAD 2.0 subset, in its own store) and `wiki` (the encyclopedic training articles,
 `data/gold/extra/wiki/`). Never `test`: variants are chosen without it. `--live-sentences` embeds
 the sentences at answer time instead of taking the vectors ingest stored, as before they existed.
+`--results FILE` keeps every question's result (tagged with its set); `--from-results FILE ...`
+scores such files instead of running folders, so that variants whose feature code differs (each
+run in its own checkout) are still paired question by question:
+
+    python -m benchmarks.compare_weights --from-results shipped.json variant.json --on select2 --tune-on dev,select
 """
 
 from __future__ import annotations
@@ -98,7 +103,9 @@ def paired_difference(a: list[float], b: list[float], resamples: int = 2000, see
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("folders", nargs="+", type=Path)
+    ap.add_argument("folders", nargs="*", type=Path)
+    ap.add_argument("--from-results", type=Path, nargs="+", metavar="FILE",
+                    help="score the per-question results saved by --results instead of running folders")
     ap.add_argument("--on", default="dev", type=_sets,
                     help="dev, select, select2 (several pooled: dev,select,select2), squad or wiki")
     ap.add_argument("--expected-type", type=_types, help="only questions whose expected answer type is one of "
@@ -113,9 +120,43 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--live-sentences", action="store_true",
                     help="embed sentences at answer time, not from the vectors stored at ingest")
     args = ap.parse_args(argv)
+    if bool(args.folders) == bool(args.from_results):
+        ap.error("give model folders, or --from-results FILE ..., not both")
     if args.tune_on and (set(args.tune_on) & set(args.on) or not set(args.tune_on) | set(args.on) <= _POOLED):
         ap.error(f"--tune-on takes transcript sets other than --on's; got --on {','.join(args.on)} "
                  f"--tune-on {','.join(args.tune_on)}")
+    runs = _saved(args.from_results, args.on + (args.tune_on or [])) if args.from_results else _run(args)
+    base, kept = None, {}
+    for folder, tagged in runs:
+        results = [r for r in tagged if r["set"] in args.on]
+        if args.expected_type:
+            from qa.qtype import expected_type
+
+            results = [r for r in results if expected_type(r["question"]).name in args.expected_type]
+        if args.tune_on:
+            threshold = best_threshold([r for r in tagged if r["set"] in args.tune_on], args.max_false_abstention)
+        else:
+            threshold = json.loads((Path(folder) / "manifest.json").read_text())["threshold"]
+        kept[folder] = tagged
+        row = {"folder": folder, "on": ",".join(args.on), "live_sentences": args.live_sentences,
+               **({"threshold_tuned_on": ",".join(args.tune_on), "max_false_abstention": args.max_false_abstention}
+                  if args.tune_on else {}),
+               **score(results, threshold)}
+        per = [per_question(r, threshold) for r in results]
+        if base is None:
+            base, base_ids = per, [r["id"] for r in results]
+        elif [r["id"] for r in results] != base_ids:
+            raise SystemExit(f"{folder}: its questions are not the first folder's; pair results of the same sets")
+        else:
+            row["f1_difference_from_first"] = paired_difference(base, per)
+        print(json.dumps(row), flush=True)
+    if args.results:
+        args.results.write_text(json.dumps(kept))
+    return 0
+
+
+def _run(args) -> list[tuple[str, list[dict]]]:
+    """Each folder's per-question results over the --on and --tune-on sets, each tagged with its set."""
     from qa.engine import Engine
     from qa.evaluate.run import evaluate
     from benchmarks.train_reader import use_weights
@@ -126,50 +167,50 @@ def main(argv: list[str] | None = None) -> int:
         from qa.evaluate.squad import squad_engine
 
         engine, gold = squad_engine(ROOT / "data" / "squad" / "squad2-dev-subset.json", settings)
+        sets = ["squad"] * len(gold)
     elif args.on == ["wiki"]:
         from benchmarks.train_reader import wiki_gold
 
         engine, gold = wiki_gold(settings, progress=False)
+        sets = ["wiki"] * len(gold)
     else:
-        engine, gold = Engine(settings), _factoids(args.on)
-    if args.expected_type:
-        from qa.qtype import expected_type
-
-        gold = [g for g in gold if expected_type(g.question).name in args.expected_type]
+        engine, (gold, sets) = Engine(settings), _factoids(args.on + (args.tune_on or []))
     if args.live_sentences:
         engine.__dict__["sentence_embedder"] = engine.embedder
-    tune = _factoids(args.tune_on) if args.tune_on else []
-    base, kept = None, {}
+    runs = []
     for folder in args.folders:
         use_weights(engine, folder)
-        threshold = json.loads((folder / "manifest.json").read_text())["threshold"]
-        if tune:
-            threshold = best_threshold(evaluate(engine, tune, k=5)["questions"], args.max_false_abstention)
-        results = evaluate(engine, gold, k=5)["questions"]
-        kept[str(folder)] = results
-        row = {"folder": str(folder), "on": ",".join(args.on), "live_sentences": args.live_sentences,
-               **({"threshold_tuned_on": ",".join(args.tune_on), "max_false_abstention": args.max_false_abstention}
-                  if tune else {}),
-               **score(results, threshold)}
-        per = [per_question(r, threshold) for r in results]
-        if base is None:
-            base = per
-        else:
-            row["f1_difference_from_first"] = paired_difference(base, per)
-        print(json.dumps(row), flush=True)
-    if args.results:
-        args.results.write_text(json.dumps(kept))
-    return 0
+        runs.append((str(folder), [{**r, "set": name} for r, name in zip(evaluate(engine, gold, k=5)["questions"], sets)]))
+    return runs
+
+
+def _saved(files: list[Path], needed: list[str]) -> list[tuple[str, list[dict]]]:
+    """The (folder, results) pairs that ``--results`` wrote into ``files``, in order."""
+    runs = []
+    for path in files:
+        for folder, results in json.loads(path.read_text()).items():
+            missing = set(needed) - {r.get("set") for r in results}
+            if missing:
+                raise SystemExit(f"{path}: {folder} has no results for {', '.join(sorted(missing))} "
+                                 "(run it with --results and those sets in --on)")
+            runs.append((folder, results))
+    return runs
 
 
 _POOLED = {"dev", "select", "select2"}
 
 
-def _factoids(names: list[str]) -> list:
+def _factoids(names: list[str]) -> tuple[list, list[str]]:
+    """The factoid questions of the named transcript sets, and each one's set name."""
     from qa.evaluate.gold import load_gold
 
-    paths = [ROOT / "data" / "gold" / ("dev.jsonl" if name == "dev" else f"extra/{name}.jsonl") for name in names]
-    return [g for path in paths for g in load_gold(path) if g.answer_kind == "factoid"]
+    gold, sets = [], []
+    for name in names:
+        path = ROOT / "data" / "gold" / ("dev.jsonl" if name == "dev" else f"extra/{name}.jsonl")
+        items = [g for g in load_gold(path) if g.answer_kind == "factoid"]
+        gold += items
+        sets += [name] * len(items)
+    return gold, sets
 
 
 def _types(value: str) -> set[str]:

@@ -158,3 +158,52 @@ def test_best_threshold_respects_the_false_abstention_bound():
     confident_wrong = [{"answers": [], "f1": 0.0, "confidence": c} for c in (0.5, 0.45)]
     assert best_threshold(right + confident_wrong + wrong) == 0.51  # best F1, withholding 0.35's right answer
     assert best_threshold(right + confident_wrong + wrong, max_false_abstention=0.0) == 0.35
+
+
+def test_compare_weights_pairs_saved_results_of_separate_runs(tmp_path, capsys):
+    """Variants whose feature code differs run in separate checkouts; their saved results are
+    scored and paired here, each threshold tuned on the other sets."""
+    import json
+
+    import pytest
+
+    from benchmarks.compare_weights import main
+
+    def saved(name, confidences, sets=("dev", "select2"), ids="s"):
+        tune = [{"id": "d1", "set": "dev", "question": "Who?", "answers": ["a"], "f1": 1.0, "confidence": 0.9},
+                {"id": "d2", "set": "dev", "question": "Who?", "answers": [], "f1": 0.0, "confidence": 0.5}]
+        scored = [{"id": f"{ids}{i}", "set": "select2", "question": "Who?", "answers": ["a"] if i < 2 else [],
+                   "f1": 1.0 if i < 2 else 0.0, "confidence": c} for i, c in enumerate(confidences)]
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({name: [r for r in tune + scored if r["set"] in sets]}))
+        return str(path)
+
+    base = saved("base", [0.9, 0.3, 0.2, 0.8])  # at 0.51 (tuned on dev): right, withheld, abstains, answers
+    better = saved("better", [0.9, 0.6, 0.2, 0.8])  # its second right answer is confident enough
+    main(["--from-results", base, better, "--on", "select2", "--tune-on", "dev"])
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["folder"] for r in rows] == ["base", "better"] and [r["threshold"] for r in rows] == [0.51, 0.51]
+    assert [r["f1"] for r in rows] == [0.5, 0.75] and rows[0]["questions"] == 4
+    assert rows[1]["f1_difference_from_first"]["difference"] == 0.25
+    with pytest.raises(SystemExit, match="has no results for dev"):
+        main(["--from-results", base, saved("untuned", [0.9] * 4, sets=("select2",)), "--on", "select2",
+              "--tune-on", "dev"])
+    with pytest.raises(SystemExit, match="not the first folder's"):
+        main(["--from-results", base, saved("other", [0.9] * 4, ids="x"), "--on", "select2", "--tune-on", "dev"])
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["qa/reader/weights", "--from-results", base, "--on", "select2"])
+    assert "not both" in capsys.readouterr().err
+
+
+def test_variant_patches_still_apply_to_the_tree():
+    """The README's not-kept variants stay reproducible: each patch applies to the current code."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    patches = sorted((root / "benchmarks" / "variants").glob("*.patch"))
+    assert patches
+    for patch in patches:
+        check = subprocess.run(["git", "apply", "--check", str(patch)], cwd=root, capture_output=True, text=True)
+        assert check.returncode == 0, (patch.name, check.stderr)
