@@ -23,7 +23,7 @@ from qa.read import Reader, read_events
 from qa.retrieve import Filters, Retriever
 from qa.settings import Settings
 from qa.types import Answer
-from vectorstore.embed import CachedEmbedder, Embedder, make_embedder
+from vectorstore.embed import CachedEmbedder, Embedder, RecentTexts, make_embedder
 from vectorstore.store import Store
 
 
@@ -39,7 +39,7 @@ class Engine:
         if store is not None:
             self.__dict__["store"] = store
         if embedder is not None:
-            self.__dict__["embedder"] = embedder
+            self.__dict__["embedder"] = embedder if isinstance(embedder, RecentTexts) else RecentTexts(embedder)
         if reader is not None:
             self.__dict__["reader"] = reader
 
@@ -51,7 +51,7 @@ class Engine:
     @cached_property
     def embedder(self) -> Embedder:
         s = self.settings
-        return make_embedder(s.embed_model, s.embed_backend, s.batch_size)
+        return RecentTexts(make_embedder(s.embed_model, s.embed_backend, s.batch_size))  # the question, embedded once
 
     @cached_property
     def sentence_embedder(self) -> Embedder:

@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol, Sequence
@@ -95,6 +97,45 @@ class CachedEmbedder:
         if misses:
             found.update(zip(misses, self.embedder.embed(misses)))
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
+
+    def __getattr__(self, name):  # max_tokens, count_tokens, dim: the wrapped embedder's
+        if name == "embedder":
+            raise AttributeError(name)
+        return getattr(self.embedder, name)
+
+
+class RecentTexts:
+    """An `Embedder` that remembers the vectors of the last ``size`` texts it embedded alone.
+
+    Answering embeds the question alone twice: the retriever searches with it, and the reader
+    compares it with the stored sentence vectors (`CachedEmbedder`, whose only miss is the
+    question). The same text embedded alone gives the same vector, so the second call returns the
+    first's and only the time changes. Batches pass through untouched: with the int8 encoder a
+    text's vector depends on its batch.
+    """
+
+    def __init__(self, embedder: Embedder, size: int = 16):
+        if size < 1:
+            raise ValueError(f"RecentTexts size must be at least 1, got {size}")
+        self.embedder, self.name, self.size = embedder, embedder.name, size
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # chat users answer from threads
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        if len(texts) != 1:
+            return self.embedder.embed(texts)
+        with self._lock:
+            vector = self._recent.get(texts[0])
+            if vector is not None:
+                self._recent.move_to_end(texts[0])
+                return vector[None, :].copy()
+        vectors = self.embedder.embed(texts)
+        with self._lock:
+            self._recent[texts[0]] = vectors[0].copy()
+            while len(self._recent) > self.size:
+                self._recent.popitem(last=False)
+        return vectors
 
     def __getattr__(self, name):  # max_tokens, count_tokens, dim: the wrapped embedder's
         if name == "embedder":
