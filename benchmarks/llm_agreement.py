@@ -2,8 +2,9 @@
 which boundaries should be shown? Runs the LLM reader (JSON format, `QA_LLM`, default the local
 SmolLM2) and the extractive reader over every n-th train factoid and scores four rules on the
 answers the reader found grounded and agreeing: the extractive span, the model's own answer, the
-shorter and the longer of the two (what `qa.llm.structured` ships; the shorter was the previous
-rule). Train questions only: the rule is never chosen on test.
+shorter and the longer of the two (the shorter was the first rule, the longer the second), and the
+longer unless the words it adds mostly repeat the question (what `qa.llm.structured` ships). Never
+on test: the rule is chosen on train and the selection sets.
 
     python -m benchmarks.llm_agreement --store .store --every 5     # 440 questions, ~12 min
     python -m benchmarks.llm_agreement --store .store --gold data/gold/extra/train_more.jsonl --every 1   # 895, ~25 min
@@ -14,21 +15,30 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 
-RULES = ("extractive span", "model's answer", "shorter", "longer")
+RULES = ("extractive span", "model's answer", "shorter", "longer", "longer unless it repeats the question")
 
 
-def shown(rule: str, model: str, span: str) -> str:
-    """The answer a rule shows for two agreeing answers; a tie goes to the span for "longer" (what
-    ships) and to the model for "shorter" (what the previous rule did)."""
-    from qa.llm.structured import longer
+def shown(rule: str, model: str, span: str, question: str) -> str:
+    """The answer a rule shows for two agreeing answers; a tie goes to the span for "longer" and to
+    the model for "shorter" (what the first rule did).
+
+    >>> shown("longer", "175 million Americans", "175 million", "How many Americans?")
+    '175 million Americans'
+    >>> shown("longer unless it repeats the question", "175 million Americans", "175 million", "How many Americans?")
+    '175 million'
+    """
+    from qa.llm.structured import longer, model_shown
 
     if rule == "extractive span":
         return span
     if rule == "model's answer":
         return model
     if rule == "longer":
-        return model if longer(model, span) else span  # the shipped rule, through the same predicate
+        return model if longer(model, span) else span
+    if rule == "longer unless it repeats the question":
+        return model if model_shown(model, span, question) else span  # the shipped rule, through its predicate
     return span if longer(model, span) else model
 
 
@@ -47,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     from qa.llm.structured import AGREES, SHOWN, parse
     from qa.settings import Settings
 
-    if "test" in args.gold:
+    if "test" in Path(args.gold).name:
         raise SystemExit("the rule is chosen on train or dev questions, never on test")
     gold = [g for g in load_gold(args.gold) if not g.extra.get("answer_kind")][:: args.every]
     settings = Settings.from_env(store=args.store).replace(reader="extractive")
@@ -66,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         agreeing += agree
         scores = {}
         for rule in RULES:
-            text, abstained = (shown(rule, choice.answer, e.text), False) if agree else (a.text, a.abstained)
+            text, abstained = (shown(rule, choice.answer, e.text, g.question), False) if agree else (a.text, a.abstained)
             scores[rule] = score_answer(text, abstained, g.answers)[1]
             totals[rule] += scores[rule]
         if len(set(scores.values())) > 1:
@@ -83,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{n} questions, {agreeing} where the model's answer agrees with the extractive span; "
           f"LLM p50 {result['llm_p50_s']} s")
     for rule in RULES:
-        print(f"  {rule:16} F1 {result['f1'][rule]:.4f}")
+        print(f"  {rule:38} F1 {result['f1'][rule]:.4f}")
     for d in changed:
         print(f"  {d['question'][:70]!r} gold {d['gold'][0]!r}: span {d['span']!r}, model {d['model']!r}")
     return 0

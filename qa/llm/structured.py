@@ -29,6 +29,7 @@ from qa.llm.citations import cite, with_context
 from qa.llm.grounding import grounding_problem, support
 from qa.retrieve import Passage
 from qa.types import NO_ANSWER, Answer
+from vectorstore.words import content_words
 
 SHOWN = 6       # sentences shown to the model
 CHOSEN_MAX = 2  # sentences it may cite
@@ -129,6 +130,45 @@ def longer(a: str, b: str) -> bool:
     return len(answer_words(a)) > len(answer_words(b))
 
 
+def adds_question_words(longer_answer: str, shorter_answer: str, question: str) -> bool:
+    """Most of the content words ``longer_answer`` adds to ``shorter_answer`` are the question's own
+    (compared by their first five letters, so "battles" repeats "battle"): "175 million Americans"
+    asked "How many Americans ...?" adds nothing the question lacks, so the shorter is shown.
+
+    >>> q = "How many Americans have received a vaccine?"
+    >>> adds_question_words("175 million Americans", "175 million", q), adds_question_words("175 million doses", "175 million", q)
+    (True, False)
+    """
+    def stems(text: str) -> list[str]:
+        return [w[:5] for w in content_words(text, question=True)]
+
+    extra = stems(longer_answer)
+    for w in stems(shorter_answer):
+        if w in extra:
+            extra.remove(w)
+    asked = set(stems(question))
+    return bool(extra) and 2 * sum(w in asked for w in extra) > len(extra)
+
+
+def model_shown(model: str, span: str, question: str) -> bool:
+    """Whether the model's answer, not the extractive span, is shown when the two agree: the longer
+    of the two is (it completes "Mphanda" to "Mphanda Nkuwa"), unless the words it adds mostly
+    repeat the question; a tie goes to the span.
+
+    >>> model_shown("March 2023", "2023", "When did talks resume?")
+    True
+    >>> model_shown("solidum", "Latin word solidum", "From which Latin word does solidarity originate?")
+    True
+    >>> model_shown("175 million Americans", "175 million", "How many Americans have received a vaccine?")
+    False
+    """
+    if len(answer_words(model)) == len(answer_words(span)):
+        return False
+    if longer(model, span):
+        return not adds_question_words(model, span, question)
+    return adds_question_words(span, model, question)
+
+
 def answer_words(text: str) -> list[str]:
     """Lower-cased words without articles; a number is one word with its decimal point or comma
     ("1.2" is not "12"), thousands separators dropped; "%" and currency signs are words. Not
@@ -158,8 +198,15 @@ def build_structured_answer(question: str, output: str, shown: list[Shown], pass
     home = next((s for s in chosen + [s for s in shown if s not in chosen] if not checked(choice.answer, s.text)), None)
     extractive.generated = output
     if home is not None and agrees(choice.answer, offered):
-        note = f"The model answered {choice.answer!r}, {AGREES} {offered!r}; the longer of the two is shown."
-        if not longer(choice.answer, offered):
+        show_model = model_shown(choice.answer, offered, question)
+        if len(answer_words(choice.answer)) == len(answer_words(offered)):
+            which = "the span is shown"
+        elif show_model == longer(choice.answer, offered):
+            which = "the longer of the two is shown"
+        else:
+            which = "the shorter is shown: the longer one's other words repeat the question"
+        note = f"The model answered {choice.answer!r}, {AGREES} {offered!r}; {which}."
+        if not show_model:
             if extractive.abstained:
                 note = f"The model answered {choice.answer!r}, {AGREES} {offered!r}, which stays withheld."
             extractive.notes = [note] + extractive.notes

@@ -23,6 +23,7 @@ P = [Passage("p1", STUDENTS, {"source": "a.txt", "paragraph": 4, "speaker": "Mar
 FIRST = STUDENTS.index(".") + 1
 SHOWN = [Shown(P[0], 0, FIRST), Shown(P[1], 0, len(TRADE)), Shown(P[0], FIRST + 1, len(STUDENTS))]
 Q = "How many Azerbaijani students study in Russia?"
+BROAD = "How many study in Russia?"  # a longer answer's "Azerbaijani students" are then not the question's words
 
 
 def extractive(text="About 11,000", confidence=0.8, abstained=False):
@@ -31,8 +32,8 @@ def extractive(text="About 11,000", confidence=0.8, abstained=False):
                   withheld=text if abstained else "")
 
 
-def build(output, ext=None, min_confidence=0.2):
-    return build_structured_answer(Q, json.dumps(output) if isinstance(output, dict) else output, SHOWN, P, 3,
+def build(output, ext=None, min_confidence=0.2, question=Q):
+    return build_structured_answer(question, json.dumps(output) if isinstance(output, dict) else output, SHOWN, P, 3,
                                    ext or extractive(), min_confidence)
 
 
@@ -47,11 +48,20 @@ def test_an_agreeing_answer_no_longer_than_the_span_confirms_it():
 
 
 def test_of_two_agreeing_answers_the_longer_is_shown_quoting_its_sentence():
-    a = build({"sentences": [1], "answer": "About 11,000 Azerbaijani students"})
+    a = build({"sentences": [1], "answer": "About 11,000 Azerbaijani students"}, question=BROAD)
     assert a.text == "About 11,000 Azerbaijani students" and "the longer of the two is shown" in a.notes[0]
     c = a.citations[0]
     assert a.sentence == c.quote == STUDENTS[:FIRST] and P[0].text[c.start:c.end] == c.quote
     assert a.confidence == 0.8 and a.signals["claims_unverified"] == 0.0
+
+
+def test_a_longer_answer_whose_other_words_repeat_the_question_gives_way_to_the_shorter():
+    a = build({"sentences": [1], "answer": "About 11,000 Azerbaijani students"})  # Q asks about Azerbaijani students
+    assert a.text == "About 11,000" and "the shorter is shown: the longer one's other words repeat" in a.notes[0]
+    a = build({"sentences": [1], "answer": "11,000"}, ext=extractive("About 11,000 Azerbaijani students"))
+    assert a.text == "11,000" and a.sentence == STUDENTS[:FIRST] and "the shorter is shown" in a.notes[0]
+    a = build({"sentences": [1], "answer": "11,000"}, ext=extractive("About 11,000 Azerbaijani students"), question=BROAD)
+    assert a.text == "About 11,000 Azerbaijani students" and "the longer of the two is shown" in a.notes[0]
 
 
 def test_an_agreeing_answer_to_a_withheld_span_keeps_it_withheld():
@@ -78,7 +88,7 @@ def test_an_answer_not_made_of_the_sentences_words_is_never_shown(answer, why):
 
 
 def test_an_answer_found_in_another_shown_sentence_is_cited_there():
-    a = build({"sentences": [2], "answer": "About 11,000 Azerbaijani students"})
+    a = build({"sentences": [2], "answer": "About 11,000 Azerbaijani students"}, question=BROAD)
     assert a.text == "About 11,000 Azerbaijani students" and a.citations[0].quote == STUDENTS[:FIRST]
     assert "cited sentence 2; its answer is in sentence 1" in a.notes[1]
 
@@ -90,7 +100,8 @@ def test_a_refusal_abstains_and_keeps_the_extractive_span_withheld():
 
 
 def test_min_confidence_applies_to_the_models_answer():
-    a = build({"sentences": [1], "answer": "About 11,000 Azerbaijani students"}, ext=extractive(confidence=0.1))
+    a = build({"sentences": [1], "answer": "About 11,000 Azerbaijani students"}, ext=extractive(confidence=0.1),
+              question=BROAD)
     assert a.abstained and a.withheld == "About 11,000 Azerbaijani students" and "withheld" in a.notes[0]
 
 
