@@ -137,6 +137,11 @@ class RecentTexts:
                 self._recent.popitem(last=False)
         return vectors
 
+    def forget(self) -> None:
+        """Drop every remembered vector (benchmarks time each question as a new one)."""
+        with self._lock:
+            self._recent.clear()
+
     def __getattr__(self, name):  # max_tokens, count_tokens, dim: the wrapped embedder's
         if name == "embedder":
             raise AttributeError(name)

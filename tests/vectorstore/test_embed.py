@@ -26,5 +26,8 @@ def test_batches_pass_through_and_old_texts_are_forgotten():
     e.embed(["b"]), e.embed(["c"])  # "a" is now the oldest of three: forgotten
     e.embed(["a"])
     assert model.calls == 5 and e.name == model.name and e.dim == model.dim
+    e.forget()
+    e.embed(["a"])
+    assert model.calls == 6
     with pytest.raises(ValueError, match="at least 1"):
         RecentTexts(model, size=0)
