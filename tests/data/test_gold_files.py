@@ -113,3 +113,16 @@ def test_the_second_selection_set_passes_every_check_and_repeats_neither_trainin
     problems, items = check_file(extra / "select2.jsonl", against)
     assert not problems, problems[:5]
     assert (len(items), sum(not i["answers"] for i in items), sum(i["kind"] == "near-miss" for i in items)) == (634, 154, 124)
+
+
+def test_the_role_pairs_pass_every_check_and_repeat_no_training_or_selection_question():
+    """data/gold/extra/train_roles.jsonl: each answerable question is followed by its roles-swapped twin."""
+    extra = ROOT / "data" / "gold" / "extra"
+    against = [TRAIN, extra / "train_more.jsonl", extra / "train_when.jsonl", extra / "select.jsonl",
+               extra / "select2.jsonl"]
+    problems, items = check_file(extra / "train_roles.jsonl", against)
+    assert not problems, problems[:5]
+    assert (len(items), sum(not i["answers"] for i in items)) == (400, 200)  # the figures data/gold/README.md gives
+    for answerable, swapped in zip(items[::2], items[1::2]):
+        assert answerable["answers"] and not swapped["answers"] and swapped["pair"] == answerable["id"]
+        assert swapped["near_source"] == answerable["source"]
