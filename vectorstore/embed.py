@@ -76,7 +76,16 @@ class SentenceTransformerEmbedder:
         return vecs.astype(np.float32, copy=False)
 
 
-class CachedEmbedder:
+class _Wrapper:
+    """An embedder around ``self.embedder`` that answers for it what it does not change."""
+
+    def __getattr__(self, name):  # max_tokens, count_tokens, dim: the wrapped embedder's
+        if name == "embedder":
+            raise AttributeError(name)
+        return getattr(self.embedder, name)
+
+
+class CachedEmbedder(_Wrapper):
     """An `Embedder` that takes the sentence vectors ingest stored (`vectorstore.sentence_vectors`)
     where it has them and embeds the rest in one batch. Rows come back in the order of ``texts``;
     a stored row is what ingest computed, which the int8 encoder makes slightly different (cosine
@@ -98,13 +107,9 @@ class CachedEmbedder:
             found.update(zip(misses, self.embedder.embed(misses)))
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
-    def __getattr__(self, name):  # max_tokens, count_tokens, dim: the wrapped embedder's
-        if name == "embedder":
-            raise AttributeError(name)
-        return getattr(self.embedder, name)
 
 
-class RecentTexts:
+class RecentTexts(_Wrapper):
     """An `Embedder` that remembers the vectors of the last ``size`` texts it embedded alone.
 
     Answering embeds the question alone twice: the retriever searches with it, and the reader
@@ -141,11 +146,6 @@ class RecentTexts:
         """Drop every remembered vector (benchmarks time each question as a new one)."""
         with self._lock:
             self._recent.clear()
-
-    def __getattr__(self, name):  # max_tokens, count_tokens, dim: the wrapped embedder's
-        if name == "embedder":
-            raise AttributeError(name)
-        return getattr(self.embedder, name)
 
 
 def quiet_transformers() -> None:
