@@ -128,11 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = _saved(args.from_results, args.on + (args.tune_on or [])) if args.from_results else _run(args)
     base, kept = None, {}
     for folder, tagged in runs:
-        results = [r for r in tagged if r["set"] in args.on]
-        if args.expected_type:
-            from qa.qtype import expected_type
-
-            results = [r for r in results if expected_type(r["question"]).name in args.expected_type]
+        results = [r for r in tagged if r["set"] in args.on and _wanted(r["question"], args.expected_type)]
         if args.tune_on:
             threshold = best_threshold([r for r in tagged if r["set"] in args.tune_on], args.max_false_abstention)
         else:
@@ -175,6 +171,9 @@ def _run(args) -> list[tuple[str, list[dict]]]:
         sets = ["wiki"] * len(gold)
     else:
         engine, (gold, sets) = Engine(settings), _factoids(args.on + (args.tune_on or []))
+    # Only the asked types are scored, so only they are answered (the tuning sets stay whole).
+    kept = [(g, name) for g, name in zip(gold, sets) if name not in args.on or _wanted(g.question, args.expected_type)]
+    gold, sets = [g for g, _ in kept], [name for _, name in kept]
     if args.live_sentences:
         engine.__dict__["sentence_embedder"] = engine.embedder
     runs = []
@@ -211,6 +210,15 @@ def _factoids(names: list[str]) -> tuple[list, list[str]]:
         gold += items
         sets += [name] * len(items)
     return gold, sets
+
+
+def _wanted(question: str, types: set[str] | None) -> bool:
+    """Whether ``question``'s expected answer type is one of ``types`` (all are, without them)."""
+    if not types:
+        return True
+    from qa.qtype import expected_type
+
+    return expected_type(question).name in types
 
 
 def _types(value: str) -> set[str]:
