@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 from qa.analyst.constraints import FACTOID, LIST, read_question
 from qa.analyst.lists import answer_list
-from qa.analyst.relative_time import explain
+from qa.analyst.relative_time import DATELINE_PARAGRAPHS, dateline, explain
 from qa.analyst.statements import answer_statements
 from qa.qtype import expected_type
 from qa.question import validate_question
@@ -145,7 +145,7 @@ class Engine:
                 timings["read"] = (time.perf_counter() - t) * 1000
                 if not event.abstained and event.citations and expected_type(question).name in ("date", "time"):
                     c = event.citations[0]
-                    when = explain(event.text, c.date, _document_kind(c.title))
+                    when = explain(event.text, c.date, _document_kind(c.title), held=self._held(c.source))
                     event.resolved = when[len(event.text) + 2:-1] if when else ""
                 if read.speakers and not event.abstained and event.citations and event.citations[0].speaker not in read.speakers:
                     # A named speaker only boosts a factoid's retrieval (filtering lost on dev), so say when
@@ -155,6 +155,17 @@ class Engine:
                 event.retrieved = [p.id for p in passages]
                 event = self._finish(event, question, read, notes, timings, started)
             yield event
+
+    def _held(self, source: str) -> str:
+        """The date in ``source``'s own dateline ("(September 23, 2021)" over a call filed under the
+        24th), or "": relative time in it is resolved against that day. Kept per store generation."""
+        generation = self.store.generation
+        cache = self.__dict__.setdefault("_datelines", {})
+        if (generation, source) not in cache:
+            where = {"$and": [{"source": source}, {"paragraph": {"$lte": DATELINE_PARAGRAPHS}}, {"window": 0}]}
+            opening = sorted((m["paragraph"], text) for _, text, m in self.store.records(where))
+            cache[(generation, source)] = dateline([text for _, text in opening])
+        return cache[(generation, source)]
 
     @staticmethod
     def _finish(answer: Answer, question: str, read, notes: list[str], timings: dict[str, float], started: float) -> Answer:

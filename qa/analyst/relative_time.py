@@ -11,6 +11,14 @@ date of the transcript it was read from.
 'March 2021'
 >>> resolve("in 2022", "2023") is None
 True
+
+A press call held the evening before its transcript's date says so in a dateline, and its
+"tomorrow" means the day after the call:
+
+>>> dateline(["Via Teleconference", "(September 23, 2021)", "5:47 P.M. EDT"])
+'2021-09-23'
+>>> explain("tomorrow", "2021-09-24", "press call", held="2021-09-23")
+'tomorrow (24 September 2021; the press call was held on 23 September 2021 and is dated 24 September 2021)'
 """
 
 from __future__ import annotations
@@ -19,6 +27,11 @@ import datetime as dt
 import re
 
 from qa.analyst.dates import MONTHS, human
+
+# A paragraph that is only a date, as White House transcripts open: "(September 23, 2021)".
+_DATELINE = re.compile(r"\(?(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?(" + "|".join(MONTHS)
+                       + r")\s+(\d{1,2}),?\s+(\d{4})\)?\.?", re.I)
+DATELINE_PARAGRAPHS = 6  # where a dateline may stand: before the first speaker's turn
 
 _DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -86,8 +99,25 @@ def resolve(span: str, doc_date: str) -> str | None:
     return None
 
 
-def explain(span: str, doc_date: str, what: str = "transcript") -> str | None:
-    """'tomorrow (25 September 2021; the briefing is dated 24 September 2021)'."""
+def dateline(paragraphs: list[str]) -> str:
+    """The date a transcript's opening paragraphs give on a line of their own (YYYY-MM-DD), or ""."""
+    for text in paragraphs[:DATELINE_PARAGRAPHS]:
+        m = _DATELINE.fullmatch(text.strip())
+        if m:
+            try:
+                return dt.date(int(m.group(3)), MONTHS.index(m.group(1).lower()) + 1, int(m.group(2))).isoformat()
+            except ValueError:  # "February 30": no date
+                return ""
+    return ""
+
+
+def explain(span: str, doc_date: str, what: str = "transcript", held: str = "") -> str | None:
+    """'tomorrow (25 September 2021; the briefing is dated 24 September 2021)'. ``held`` is the
+    date the transcript's own dateline gives (`dateline`); relative time is resolved against it
+    when it differs from ``doc_date``, the date the document is filed under."""
+    if held and held != doc_date:
+        when = resolve(span, held)
+        return None if when is None else f"{span} ({when}; the {what} was held on {human(held)} and is dated {human(doc_date)})"
     when = resolve(span, doc_date)
     if when is None:
         return None

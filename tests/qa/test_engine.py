@@ -27,13 +27,27 @@ def test_total_time_is_the_whole_call_not_the_sum_of_named_stages(engine, monkey
     assert a.resolved and a.timings_ms["total"] >= sum(v for k, v in a.timings_ms.items() if k != "total")
     explain = qa.engine.explain
 
-    def slow_explain(*args):  # a cost after the read stage, inside no named stage
+    def slow_explain(*args, **kwargs):  # a cost after the read stage, inside no named stage
         time.sleep(0.2)
-        return explain(*args)
+        return explain(*args, **kwargs)
 
     monkeypatch.setattr(qa.engine, "explain", slow_explain)
     b = engine.answer(question)
     assert b.timings_ms["total"] >= 200 > sum(v for k, v in b.timings_ms.items() if k != "total")
+
+
+def test_relative_time_is_resolved_against_the_transcripts_own_dateline(fake_engine, tmp_path):
+    """A call held the evening before the date it is filed under: "tomorrow" is the day after the call."""
+    fake_engine.settings = dataclasses.replace(fake_engine.settings, min_confidence=0.0)
+    text = (FIXTURES / "briefings" / "2023-02-13-press-briefing-kirby.md").read_text()
+    head, body = text.split("---\n", 2)[1:]
+    folder = tmp_path / "held"
+    folder.mkdir()
+    (folder / "call.md").write_text(f"---\n{head}---\n\n(February 12, 2023)\n\n{body}")
+    fake_engine.ingester().run([folder])
+    a = fake_engine.answer("When does the President travel to Warsaw?")
+    assert a.text == "tomorrow" and a.citations[0].date == "2023-02-13"
+    assert a.resolved == "13 February 2023; the briefing was held on 12 February 2023 and is dated 13 February 2023"
 
 
 def test_a_factoid_answered_from_another_speaker_says_so(engine):

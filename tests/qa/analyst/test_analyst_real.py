@@ -51,5 +51,6 @@ def test_a_relative_answer_is_resolved_against_its_briefing(corpus_engine):
     a = corpus_engine.answer("When was the North American Leaders' Summit being held, according to the background preview call?")
     assert a.kind == "factoid" and a.text.lower() == "tomorrow", (a.text, a.withheld, a.confidence)
     assert a.citations[0].date == "2021-11-18"
-    assert a.resolved == "19 November 2021; the press call is dated 18 November 2021"
+    # the call was held on the 17th (its dateline) and is filed under the 18th, the summit's day
+    assert a.resolved == "18 November 2021; the press call was held on 17 November 2021 and is dated 18 November 2021"
     assert a.to_json()["resolved"] == a.resolved

@@ -4,7 +4,7 @@ import pytest
 
 from qa.analyst.constraints import FACTOID, LIST, STATEMENTS, read_question
 from qa.analyst.dates import parse_dates
-from qa.analyst.relative_time import explain, resolve
+from qa.analyst.relative_time import dateline, explain, resolve
 from qa.analyst.speakers import SpeakerCatalog, packaged_aliases
 from qa.analyst.topic import Topic, alternatives, spelled
 
@@ -115,6 +115,18 @@ def test_relative_time(span, date, when):
 
 def test_explain_shows_both_dates():
     assert explain("tomorrow", "2021-09-24", "briefing") == "tomorrow (25 September 2021; the briefing is dated 24 September 2021)"
+    assert explain("tomorrow", "2021-09-24", "briefing", held="2021-09-24").endswith("the briefing is dated 24 September 2021)")
+
+
+@pytest.mark.parametrize("opening, held", [
+    (["Via Teleconference", "(September 23, 2021)", "5:47 P.M. EDT"], "2021-09-23"),
+    (["Wednesday, November 17, 2021"], "2021-11-17"),
+    (["MODERATOR: Thanks. On September 23, 2021 we met."], ""),  # a date inside a sentence is no dateline
+    (["(February 30, 2021)"], ""),
+    (["a", "b", "c", "d", "e", "f", "(September 23, 2021)"], ""),  # past the opening paragraphs
+])
+def test_dateline(opening, held):
+    assert dateline(opening) == held
 
 
 def test_topic_alternatives_and_acronyms():
