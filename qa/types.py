@@ -101,7 +101,9 @@ class Answer:
     # How the question was read (`qa.analyst.Constraints.to_json()`): speakers, dates, topic.
     constraints: dict[str, Any] = field(default_factory=dict)
     # A relative answer ("tomorrow") resolved against its transcript's date, e.g.
-    # "25 September 2021; the briefing is dated 24 September 2021".
+    # "25 September 2021; the briefing is dated 24 September 2021", or against the transcript's own
+    # dateline when it gives another day ("...; the press call was held on 17 November 2021 and is
+    # dated 18 November 2021").
     resolved: str = ""
     # Ids of the paragraphs retrieval returned, best first (factoids): the ranking the reader
     # read, before it put the passage it quotes first. `qa eval` measures retrieval on this.
