@@ -30,7 +30,9 @@ for n, x in [("train", train), ("holdout", held), ("dev", dv_ex), ("squad", sq_e
 # extra.json: more span-training questions that the reader itself does not train on: the 895 of
 # train_more.jsonl (crossfit.py keeps each out of the fold adapter of its context's document) and the
 # 960 encyclopedic questions (in every fold's training)
-extra = [gold_example(tok, d, corpus) for d in read_jsonl(f"{MAIN}/data/gold/extra/train_more.jsonl")]
+# NEURAL_SPAN_ALSO=FILE[,FILE...] adds more gold files to it (an experiment, e.g. data/gold/extra/train_roles.jsonl).
+also = [f for f in os.environ.get("NEURAL_SPAN_ALSO", "").split(",") if f]
+extra = [gold_example(tok, d, corpus) for f in ["data/gold/extra/train_more.jsonl", *also] for d in read_jsonl(f"{MAIN}/{f}")]
 for path in sorted(glob.glob(f"{MAIN}/data/gold/extra/wiki/slice-*.json")):
     extra += squad_examples(tok, path)
 json.dump(extra, open(f"{out}/extra.json", "w"))
