@@ -31,7 +31,7 @@ from qa.analyst.dates import MONTHS, human
 # A paragraph that is only a date, as White House transcripts open: "(September 23, 2021)".
 _DATELINE = re.compile(r"\(?(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?(" + "|".join(MONTHS)
                        + r")\s+(\d{1,2}),?\s+(\d{4})\)?\.?", re.I)
-DATELINE_PARAGRAPHS = 6  # where a dateline may stand: before the first speaker's turn
+DATELINE_PARAGRAPHS = 6  # the opening paragraphs searched for one (the corpus's three have it second)
 
 _DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
