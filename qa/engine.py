@@ -158,14 +158,17 @@ class Engine:
 
     def _held(self, source: str) -> str:
         """The date in ``source``'s own dateline ("(September 23, 2021)" over a call filed under the
-        24th), or "": relative time in it is resolved against that day. Kept per store generation."""
-        generation = self.store.generation
-        cache = self.__dict__.setdefault("_datelines", {})
-        if (generation, source) not in cache:
+        24th), or "": relative time in it is resolved against that day. Kept while the retriever's
+        lexical index is, which follows the store's generation (no store round trip per answer)."""
+        index = self.retriever.lexical()
+        known = self.__dict__.get("_datelines")
+        if known is None or known[0] is not index:
+            known = self.__dict__["_datelines"] = (index, {})
+        if source not in known[1]:
             where = {"$and": [{"source": source}, {"paragraph": {"$lte": DATELINE_PARAGRAPHS}}, {"window": 0}]}
             opening = sorted((m["paragraph"], text) for _, text, m in self.store.records(where))
-            cache[(generation, source)] = dateline([text for _, text in opening])
-        return cache[(generation, source)]
+            known[1][source] = dateline([text for _, text in opening])
+        return known[1][source]
 
     @staticmethod
     def _finish(answer: Answer, question: str, read, notes: list[str], timings: dict[str, float], started: float) -> Answer:

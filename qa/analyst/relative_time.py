@@ -115,10 +115,9 @@ def explain(span: str, doc_date: str, what: str = "transcript", held: str = "") 
     """'tomorrow (25 September 2021; the briefing is dated 24 September 2021)'. ``held`` is the
     date the transcript's own dateline gives (`dateline`); relative time is resolved against it
     when it differs from ``doc_date``, the date the document is filed under."""
-    if held and held != doc_date:
-        when = resolve(span, held)
-        return None if when is None else f"{span} ({when}; the {what} was held on {human(held)} and is dated {human(doc_date)})"
-    when = resolve(span, doc_date)
+    other_day = bool(held) and held != doc_date
+    when = resolve(span, held if other_day else doc_date)
     if when is None:
         return None
-    return f"{span} ({when}; the {what} is dated {human(doc_date)})"
+    held_on = f"was held on {human(held)} and " if other_day else ""
+    return f"{span} ({when}; the {what} {held_on}is dated {human(doc_date)})"
