@@ -108,7 +108,6 @@ class CachedEmbedder(_Wrapper):
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
 
-
 class RecentTexts(_Wrapper):
     """An `Embedder` that remembers the vectors of the last ``size`` texts it embedded alone.
 
