@@ -263,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
 
     progress = sys.stderr.isatty()
     t0 = time.perf_counter()
-    engine = Engine(Settings.from_env(store=args.store))
+    engine = Engine(Settings.from_env(store=args.store, verify=False))  # the answer model alone: the verifier reads on top of it
     engine.retriever.lexical()
     untrained = Models(folder=args.out / "__none__")
     # Sentences are embedded here with their question, as at answer time before ingest stored
@@ -456,7 +456,7 @@ def evaluate_dev(store: str, threshold: float, folder: Path = WEIGHTS) -> tuple[
     from qa.evaluate.run import evaluate, summarize, QuestionResult
     from qa.settings import Settings
 
-    engine = Engine(Settings.from_env(store=store, min_confidence=0.0))
+    engine = Engine(Settings.from_env(store=store, min_confidence=0.0, verify=False))
     use_weights(engine, folder)  # the models just written, not the shipped ones
     m = evaluate(engine, load_gold(DEV), k=5)
     results = [QuestionResult(**q) for q in m["questions"]]

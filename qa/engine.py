@@ -69,7 +69,10 @@ class Engine:
     def reader(self) -> Reader:
         from qa.reader import ExtractiveReader
 
-        extractive = ExtractiveReader(self.sentence_embedder, self.settings, idf=lambda term: self.retriever.idf(term))
+        from qa.reader.verify import AnswerVerifier
+
+        extractive = ExtractiveReader(self.sentence_embedder, self.settings, idf=lambda term: self.retriever.idf(term),
+                                      verifier=AnswerVerifier() if self.settings.verify else None)
         if self.settings.reader == "llm":
             from qa.llm.reader import LLMReader
 

@@ -47,7 +47,8 @@ class Settings:
     # Reader and abstention (chosen on data/gold/dev.jsonl, see README "Abstention")
     reader: str = _setting("extractive", "QA_READER", "answer reader: extracted span, or LLM with verified quotes", ("extractive", "llm"))
     read_passages: int = _setting(8, "QA_READ_PASSAGES", "top passages the reader reads")
-    min_confidence: float = _setting(0.26, "QA_MIN_CONFIDENCE", "abstain below this confidence (the calibrated P(answer right); chosen by benchmarks.train_reader)")
+    min_confidence: float = _setting(0.26, "QA_MIN_CONFIDENCE", "abstain below this confidence (the calibrated P(answer right); chosen by benchmarks.train_reader; 0.22 with QA_VERIFY=1)")
+    verify: bool = _setting(False, "QA_VERIFY", "a second reading of each short answer (qa/reader/verify.py) may lower its confidence (an option: see README)")
     max_question_chars: int = _setting(2000, "QA_MAX_QUESTION_CHARS", "longer questions are refused")
 
     # Generative reader (QA_READER=llm); see qa/llm/models.py for the model spec

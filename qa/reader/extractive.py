@@ -29,6 +29,7 @@ from qa.reader.features import (
 from qa.reader.models import Models
 from qa.reader.neural import SpanModel, SpanScorer
 from qa.reader.question import Question, analyze
+from qa.reader.verify import Verifier
 from qa.retrieve import Passage
 from qa.settings import Settings
 from qa.types import NO_ANSWER, Answer, Citation
@@ -42,12 +43,13 @@ _TYPED = {"percent", "money", "date", "count"}  # types whose spans patterns and
 
 class ExtractiveReader:
     def __init__(self, embedder, settings: Settings, idf: Callable[[str], float] | None = None,
-                 models: Models | None = None, spans: SpanScorer | None = None):
+                 models: Models | None = None, spans: SpanScorer | None = None, verifier: Verifier | None = None):
         self.embedder = embedder
         self.settings = settings
         self.idf = idf or (lambda term: 5.0)
         self.models = models or Models()
         self.spans = spans or SpanModel()
+        self.verifier = verifier  # None: the answer model's confidence stands
         # Made here, not lazily, so two first questions at once cannot make two; its thread starts on first use.
         self._neural_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="span-model")
 
@@ -163,6 +165,8 @@ class ExtractiveReader:
             return best.prob, signals
         probs = self.models.predict("answer", [row])
         p = probs[0] if probs else (top.prob if top is not None else 0.0)
+        if self.verifier is not None and top is not None:
+            p, signals["verifier"] = self.verifier.veto(q.text, top.sentence.text, top.span.start, top.span.end, p)
         return p, signals
 
     # --- citations ---------------------------------------------------------------------

@@ -129,19 +129,27 @@ def span_features(spans: Spans | None, start: int, end: int) -> list[float]:
     return [exact, overlap, contains]
 
 
-def merged_model(adapter: Path, base: Path):
+# What each adapter fine-tunes: the model class and the head it trains from scratch.
+_TASKS = {"span": ("AutoModelForQuestionAnswering", "qa_outputs", {}, {"start_logits": lambda out: out.start_logits,
+                                                                       "end_logits": lambda out: out.end_logits}),
+          "verify": ("AutoModelForSequenceClassification", "classifier", {"num_labels": 1}, {"logits": lambda out: out.logits})}
+
+
+def merged_model(adapter: Path, base: Path, task: str = "span"):
     """The base encoder with the LoRA deltas added (W += B @ A * alpha / r) and the adapter's
-    span head, without peft: the adapter file is a plain safetensors of those tensors."""
+    head (the span head, or the verifier's classifier: `qa.reader.verify`), without peft: the
+    adapter file is a plain safetensors of those tensors."""
     import json
 
     import torch
+    import transformers
     from safetensors.torch import load_file
-    from transformers import AutoModelForQuestionAnswering
 
     quiet_transformers()
+    model_class, head_name, options, _ = _TASKS[task]
     config = json.loads((adapter / "adapter_config.json").read_text())
     scale = config["lora_alpha"] / config["r"]
-    model = AutoModelForQuestionAnswering.from_pretrained(str(base), attn_implementation="eager").eval()
+    model = getattr(transformers, model_class).from_pretrained(str(base), attn_implementation="eager", **options).eval()
     tensors = load_file(str(adapter / "adapter_model.safetensors"))
     prefix = "base_model.model."
     modules = dict(model.named_modules())
@@ -152,15 +160,13 @@ def merged_model(adapter: Path, base: Path):
             name = key[len(prefix):].split(".lora_A.")[0]
             b = tensors[key.replace(".lora_A.", ".lora_B.")]
             modules[name].weight += (b @ a) * scale
-        head = modules["qa_outputs"]
-        head.weight.copy_(tensors[prefix + "qa_outputs.weight"])
-        head.bias.copy_(tensors[prefix + "qa_outputs.bias"])
+        head = modules[head_name]
+        head.weight.copy_(tensors[f"{prefix}{head_name}.weight"])
+        head.bias.copy_(tensors[f"{prefix}{head_name}.bias"])
     return model
 
 
-def export_int8(adapter: Path, base: Path, folder: Path) -> None:
+def export_int8(adapter: Path, base: Path, folder: Path, task: str = "span") -> None:
     """Merge, export to ONNX with torch, quantise per channel to int8 (per tensor lost about
     6 F1 points; benchmarks/neural_span/RESULTS.md)."""
-    export_quantised(merged_model(adapter, base), folder,
-                     {"start_logits": lambda out: out.start_logits, "end_logits": lambda out: out.end_logits},
-                     per_channel=True)
+    export_quantised(merged_model(adapter, base, task), folder, _TASKS[task][3], per_channel=True)

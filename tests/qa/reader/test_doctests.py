@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("module", ["qa.reader.question", "qa.reader.candidates", "qa.reader.models",
+@pytest.mark.parametrize("module", ["qa.reader.question", "qa.reader.candidates", "qa.reader.models", "qa.reader.verify",
                                     "qa.evaluate.metrics"])
 def test_doctests(module):
     result = doctest.testmod(importlib.import_module(module))
