@@ -49,16 +49,7 @@ class SpanModel:
 
     @cached_property
     def onnx_path(self) -> Path:
-        if self._onnx_path is not None:
-            return self._onnx_path
-        weights = self.adapter / "adapter_model.safetensors"
-        base = packaged_model_path()
-        stamp = f"{hashlib.sha256(weights.read_bytes()).hexdigest()}:{base.resolve()}:{(base / 'config.json').stat().st_mtime_ns}"
-        folder = cache_dir("onnx") / f"minilm-span-{digest(stamp)}"
-        path = folder / "model_int8.onnx"
-        if not path.exists():
-            export_int8(self.adapter, base, folder)
-        return path
+        return self._onnx_path if self._onnx_path is not None else exported(self.adapter, "span")
 
     @cached_property
     def session(self):
@@ -164,6 +155,19 @@ def merged_model(adapter: Path, base: Path, task: str = "span"):
         head.weight.copy_(tensors[f"{prefix}{head_name}.weight"])
         head.bias.copy_(tensors[f"{prefix}{head_name}.bias"])
     return model
+
+
+def exported(adapter: Path, task: str) -> Path:
+    """The int8 ONNX of ``adapter`` merged into the packaged MiniLM, exported once into the cache
+    folder under a name that changes with the adapter's weights and the base package."""
+    weights = adapter / "adapter_model.safetensors"
+    base = packaged_model_path()
+    stamp = f"{hashlib.sha256(weights.read_bytes()).hexdigest()}:{base.resolve()}:{(base / 'config.json').stat().st_mtime_ns}"
+    folder = cache_dir("onnx") / f"minilm-{task}-{digest(stamp)}"
+    path = folder / "model_int8.onnx"
+    if not path.exists():
+        export_int8(adapter, base, folder, task)
+    return path
 
 
 def export_int8(adapter: Path, base: Path, folder: Path, task: str = "span") -> None:

@@ -17,7 +17,6 @@ True
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -71,18 +70,9 @@ class AnswerVerifier:
 
     @cached_property
     def onnx_path(self) -> Path:
-        from qa.reader.neural import export_int8
-        from vectorstore.cache import cache_dir, digest
-        from vectorstore.embed import packaged_model_path
+        from qa.reader.neural import exported
 
-        weights = self.folder / "adapter_model.safetensors"
-        base = packaged_model_path()
-        stamp = f"{hashlib.sha256(weights.read_bytes()).hexdigest()}:{base.resolve()}:{(base / 'config.json').stat().st_mtime_ns}"
-        folder = cache_dir("onnx") / f"minilm-verifier-{digest(stamp)}"
-        path = folder / "model_int8.onnx"
-        if not path.exists():
-            export_int8(self.folder, base, folder, task="verify")
-        return path
+        return exported(self.folder, "verify")
 
     @cached_property
     def session(self):
