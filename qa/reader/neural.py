@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import NamedTuple, Protocol, Sequence
 
 import numpy as np
 
@@ -120,10 +120,20 @@ def span_features(spans: Spans | None, start: int, end: int) -> list[float]:
     return [exact, overlap, contains]
 
 
-# What each adapter fine-tunes: the model class and the head it trains from scratch.
-_TASKS = {"span": ("AutoModelForQuestionAnswering", "qa_outputs", {}, {"start_logits": lambda out: out.start_logits,
-                                                                       "end_logits": lambda out: out.end_logits}),
-          "verify": ("AutoModelForSequenceClassification", "classifier", {"num_labels": 1}, {"logits": lambda out: out.logits})}
+class _Task(NamedTuple):
+    """What an adapter fine-tunes: the transformers class, the head it trains from scratch, and the ONNX outputs."""
+
+    model_class: str
+    head: str
+    options: dict
+    outputs: dict
+
+
+_TASKS = {
+    "span": _Task("AutoModelForQuestionAnswering", "qa_outputs", {},
+                  {"start_logits": lambda out: out.start_logits, "end_logits": lambda out: out.end_logits}),
+    "verify": _Task("AutoModelForSequenceClassification", "classifier", {"num_labels": 1}, {"logits": lambda out: out.logits}),
+}
 
 
 def merged_model(adapter: Path, base: Path, task: str = "span"):
@@ -137,10 +147,10 @@ def merged_model(adapter: Path, base: Path, task: str = "span"):
     from safetensors.torch import load_file
 
     quiet_transformers()
-    model_class, head_name, options, _ = _TASKS[task]
+    spec = _TASKS[task]
     config = json.loads((adapter / "adapter_config.json").read_text())
     scale = config["lora_alpha"] / config["r"]
-    model = getattr(transformers, model_class).from_pretrained(str(base), attn_implementation="eager", **options).eval()
+    model = getattr(transformers, spec.model_class).from_pretrained(str(base), attn_implementation="eager", **spec.options).eval()
     tensors = load_file(str(adapter / "adapter_model.safetensors"))
     prefix = "base_model.model."
     modules = dict(model.named_modules())
@@ -151,9 +161,9 @@ def merged_model(adapter: Path, base: Path, task: str = "span"):
             name = key[len(prefix):].split(".lora_A.")[0]
             b = tensors[key.replace(".lora_A.", ".lora_B.")]
             modules[name].weight += (b @ a) * scale
-        head = modules[head_name]
-        head.weight.copy_(tensors[f"{prefix}{head_name}.weight"])
-        head.bias.copy_(tensors[f"{prefix}{head_name}.bias"])
+        head = modules[spec.head]
+        head.weight.copy_(tensors[f"{prefix}{spec.head}.weight"])
+        head.bias.copy_(tensors[f"{prefix}{spec.head}.bias"])
     return model
 
 
@@ -173,4 +183,4 @@ def exported(adapter: Path, task: str) -> Path:
 def export_int8(adapter: Path, base: Path, folder: Path, task: str = "span") -> None:
     """Merge, export to ONNX with torch, quantise per channel to int8 (per tensor lost about
     6 F1 points; benchmarks/neural_span/RESULTS.md)."""
-    export_quantised(merged_model(adapter, base, task), folder, _TASKS[task][3], per_channel=True)
+    export_quantised(merged_model(adapter, base, task), folder, _TASKS[task].outputs, per_channel=True)

@@ -1,5 +1,5 @@
-"""The answer verifier: a second reading of the answer the learned models chose, which can only
-lower its confidence.
+"""The answer verifier, an option (``QA_VERIFY=1``, off by default: README, "The answer verifier"):
+a second reading of the answer the learned models chose, which can only lower its confidence.
 
 The packaged MiniLM, fine-tuned (a LoRA adapter, `weights/verifier/`, trained by
 `benchmarks/train_verifier.py`) as a classifier of the question paired with the sentence, the
