@@ -11,7 +11,8 @@
    (question, sentence) is right (`qa.reader.verify.marked`): 2 epochs, learning rate 5e-4.
 3. Dev + select are answered through `Engine.answer`; a logistic regression of "the answer is right"
    on the answer model's log-odds and the verifier's logit (int8 ONNX, as shipped) is the combiner,
-   and the threshold is the best F1 on dev + select with false abstention at most 0.15.
+   and the threshold is the best F1 on dev + select with false abstention at most 0.15
+   (`benchmarks.compare_weights.best_threshold`, as the variants are judged).
    select2 stays for judging (`benchmarks.compare_weights`), test is never read.
 The manifest records what it was trained from; `tests/qa/reader/test_verify.py` fails when it drifts.
 """
@@ -32,7 +33,7 @@ import numpy as np
 
 from qa.evaluate.gold import load_gold
 from qa.evaluate.metrics import best_over, f1_score
-from qa.reader.models import WEIGHTS, file_hash
+from qa.reader.models import WEIGHTS, file_hash, logit
 from qa.reader.verify import FOLDER, MAX_TOKENS, marked
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,18 +150,6 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, C: float = 1.0, steps: int = 50) 
     return w
 
 
-def bounded_threshold(rows: list[dict], key: str) -> tuple[float, float]:
-    """(threshold, F1): the best F1 over ``rows`` with false abstention at most MAX_FALSE_ABSTENTION."""
-    answerable = sum(1 for r in rows if r["answers"])
-    best = (0.0, -1.0)
-    for t in np.round(np.arange(0.02, 0.95, 0.01), 2):
-        fa = sum(1 for r in rows if r["answers"] and r[key] < t) / answerable
-        f1 = sum((r["f1"] if r[key] >= t else 0.0) if r["answers"] else float(r[key] < t) for r in rows) / len(rows)
-        if fa <= MAX_FALSE_ABSTENTION and f1 > best[1]:
-            best = (float(t), f1)
-    return best
-
-
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--store", type=Path, default=Path(".store"), help="an ingested store of data/transcripts")
@@ -171,6 +160,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
 
+    from benchmarks.compare_weights import best_threshold, f1_at
     from benchmarks.train_reader import wiki_gold
     from qa.engine import Engine
     from qa.reader.verify import AnswerVerifier, Combiner
@@ -208,17 +198,16 @@ def main(argv: list[str] | None = None) -> None:
         text = a.withheld if a.abstained else a.text
         f1 = best_over(f1_score, text, g.answers) if g.answers else 0.0
         rows.append({"answers": g.answers, "f1": f1, "conf": a.confidence, "v": a.signals["verifier"]})
-    odds = lambda p: math.log(min(max(p, 1e-6), 1 - 1e-6) / (1 - min(max(p, 1e-6), 1 - 1e-6)))
-    X = np.array([[odds(r["conf"]), r["v"]] for r in rows])
+    X = np.array([[logit(r["conf"]), r["v"]] for r in rows])
     y = np.array([float(r["f1"] >= 0.5) for r in rows])
     a, b, c = (round(float(w), 6) for w in fit_logistic(X, y))
     combiner = Combiner(a, b, c)
-    for r in rows:
-        r["vetoed"] = combiner.veto(r["conf"], r["v"])
-    before, f1_before = bounded_threshold(rows, "conf")
-    threshold, f1 = bounded_threshold(rows, "vetoed")
+    without = [{**r, "confidence": r["conf"]} for r in rows]
+    vetoed = [{**r, "confidence": combiner.veto(r["conf"], r["v"])} for r in rows]
+    before, threshold = (best_threshold(rs, MAX_FALSE_ABSTENTION) for rs in (without, vetoed))
+    f1_before, f1 = f1_at(without, before), f1_at(vetoed, threshold)
     manifest = {"trained_from": fingerprint(), "combiner": [a, b, c], "threshold": threshold,
-                "tune": {"questions": len(rows), "f1": round(f1, 4), "without_verifier": {"threshold": before, "f1": round(f1_before, 4)}},
+                "tune": {"questions": len(rows), "f1": f1, "without_verifier": {"threshold": before, "f1": f1_before}},
                 "pairs": len(pairs), "seconds": round(time.perf_counter() - t0)}
     (args.out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     print(json.dumps(manifest, indent=1))

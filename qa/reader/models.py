@@ -57,10 +57,15 @@ class Models:
         return [float(p) for p in raw]
 
 
+def logit(p: float) -> float:
+    """log(p / (1 - p)), with p kept off 0 and 1."""
+    p = min(max(float(p), 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
 def platt(p: float, ab: Sequence[float]) -> float:
     """sigmoid(a * logit(p) + b): a probability recalibrated with Platt's (a, b)."""
-    p = min(max(float(p), 1e-6), 1 - 1e-6)
-    return 1.0 / (1.0 + math.exp(-(ab[0] * math.log(p / (1 - p)) + ab[1])))
+    return 1.0 / (1.0 + math.exp(-(ab[0] * logit(p) + ab[1])))
 
 
 def file_hash(*paths: Path) -> str:

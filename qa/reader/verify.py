@@ -18,13 +18,12 @@ True
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
-from qa.reader.models import WEIGHTS
+from qa.reader.models import WEIGHTS, platt
 
 FOLDER = WEIGHTS / "verifier"
 MAX_TOKENS = 160  # as trained
@@ -37,16 +36,15 @@ def marked(sentence: str, start: int, end: int) -> str:
 
 @dataclass(frozen=True)
 class Combiner:
-    """P(right) = sigmoid(a * logit(confidence) + b * verifier logit + c), never above the confidence."""
+    """P(right) = sigmoid(a * logit(confidence) + b * verifier logit + c), never above the confidence:
+    `models.platt` with the verifier's term in its intercept."""
 
     a: float
     b: float
     c: float
 
     def veto(self, confidence: float, verifier: float) -> float:
-        p = min(max(confidence, 1e-6), 1 - 1e-6)
-        z = self.a * math.log(p / (1 - p)) + self.b * verifier + self.c
-        return min(confidence, 1.0 / (1.0 + math.exp(-z)))
+        return min(confidence, platt(confidence, (self.a, self.b * verifier + self.c)))
 
 
 class Verifier(Protocol):
